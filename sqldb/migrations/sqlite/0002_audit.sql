@@ -1,0 +1,1 @@
+-- placeholder: filled by the 0002_audit work

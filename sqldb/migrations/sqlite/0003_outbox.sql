@@ -1,0 +1,1 @@
+-- placeholder: filled by the 0003_outbox work
