@@ -178,7 +178,6 @@ func (db *DB) ExecContext(ctx context.Context, query string, args ...any) (sql.R
 	return res, classify(err)
 }
 
-
 // Tx is a transaction on the writer.
 type Tx struct {
 	tx *sql.Tx
@@ -239,7 +238,6 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 	return nil
 }
 
-
 // rebind turns `?` placeholders into `$1, $2, …` for PostgreSQL, skipping
 // quoted strings and identifiers. Results are cached: queries are constants.
 func (db *DB) rebind(q string) string {
@@ -293,7 +291,6 @@ func redactDSN(dsn string) string {
 	}
 	return dsn
 }
-
 
 // NotFound converts sql.ErrNoRows into an ENOTFOUND error with the given
 // catalogue key; other errors pass through.
