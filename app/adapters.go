@@ -36,6 +36,7 @@ func (s sessions) Authenticate(ctx context.Context, token string) (web.Session, 
 // webSession converts an identity session for the web layer.
 func webSession(ss identity.Session) web.Session {
 	return web.Session{
+		ID:        ss.ID,
 		UserID:    ss.UserID,
 		Kind:      ss.Actor().Kind,
 		Assurance: webAssurance[ss.Assurance],
@@ -56,4 +57,13 @@ func (k apiKeys) AuthenticateAPIKey(ctx context.Context, token string) (web.APIK
 		return web.APIKey{}, err
 	}
 	return web.APIKey{ID: key.ID, OrgID: key.OrgID, Name: key.Name}, nil
+}
+
+// demoMailbox hands the web layer the demo mailbox, or a nil interface when
+// there is none: a nil *notify.Mailbox in an interface would not be nil.
+func demoMailbox(mb *notify.Mailbox) web.Mailbox {
+	if mb == nil {
+		return nil
+	}
+	return mb
 }

@@ -17,6 +17,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"sort"
 	"sync"
 	"time"
 
@@ -150,7 +151,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	wcfg := web.Config{BehindTLS: cfg.BehindTLS, DevInsecureCookies: cfg.DevInsecureCookies, CSRFKey: csrfKey}
+	wcfg := web.Config{BehindTLS: cfg.BehindTLS, DevInsecureCookies: cfg.DevInsecureCookies, CSRFKey: csrfKey, DemoMailbox: cfg.DemoMailbox}
 	if err := wcfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -163,6 +164,14 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		APIKeys:  apiKeys{a.Identity, a.Orgs},
 		Ping:     db,
 		Now:      cfg.Now,
+
+		Accounts:      a.Identity,
+		Operators:     a.Identity,
+		StaffAccounts: a.Identity,
+		Orgs:          a.Orgs,
+		Territories:   a.Geo,
+		Inbox:         a.Cabinet,
+		Mailbox:       demoMailbox(a.Mailbox),
 	})
 	ok = true
 	return a, nil
@@ -231,4 +240,22 @@ func loadOrCreateSecret(path string) ([]byte, error) {
 		return nil, err
 	}
 	return b, f.Close()
+}
+
+// Logger is the application's logger.
+func (a *App) Logger() *slog.Logger { return a.log }
+
+// Localize renders err for a person in Russian, naming each field's problem;
+// the command line uses it.
+func (a *App) Localize(err error) string {
+	msg, fields := a.Catalog.Localizer(i18n.Russian).Error(err)
+	names := make([]string, 0, len(fields))
+	for f := range fields {
+		names = append(names, f)
+	}
+	sort.Strings(names)
+	for _, f := range names {
+		msg += "\n  " + f + ": " + fields[f]
+	}
+	return msg
 }

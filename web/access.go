@@ -16,6 +16,8 @@ const (
 	accessCitizen
 	accessStaff
 	accessAPIKey
+	accessStaffSignedIn
+	accessAPIClient
 )
 
 // Access says who may use a route. Build one with Public, AnonymousOnly,
@@ -50,6 +52,14 @@ func StaffWith(roles ...okno.Role) Access { return Access{kind: accessStaff, rol
 
 // APIKeyAccess admits API clients authenticated by a key (only under /api/).
 func APIKeyAccess() Access { return Access{kind: accessAPIKey} }
+
+// StaffSignedIn admits any signed-in staff member, whether or not they have
+// chosen an organisation to act for: the back-office home, where they choose.
+func StaffSignedIn() Access { return Access{kind: accessStaffSignedIn} }
+
+// APIClient admits API keys and signed-in people (only under /api/): the
+// read-only API that the portal's own pages may call too.
+func APIClient() Access { return Access{kind: accessAPIClient} }
 
 func (a Access) valid() bool {
 	return a.kind != accessUnset && (a.kind != accessStaff || allValid(a.roles))
@@ -87,6 +97,10 @@ func (a Access) String() string {
 		return "staff(" + strings.Join(names, "|") + ")"
 	case accessAPIKey:
 		return "apikey"
+	case accessStaffSignedIn:
+		return "staff-signed-in"
+	case accessAPIClient:
+		return "apikey|session"
 	}
 	return "unset"
 }
@@ -116,6 +130,10 @@ func (a Access) Allows(actor okno.Actor, assurance Assurance) bool {
 		return false
 	case accessAPIKey:
 		return actor.Kind == okno.ActorAPIKey
+	case accessStaffSignedIn:
+		return actor.Kind == okno.ActorStaff
+	case accessAPIClient:
+		return actor.Kind == okno.ActorAPIKey || actor.Kind == okno.ActorCitizen || actor.Kind == okno.ActorStaff
 	}
 	return false
 }

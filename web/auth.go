@@ -50,11 +50,16 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, rt *Route,
 	case okno.ActorCitizen:
 		return actor, sess.Assurance, nil
 	case okno.ActorStaff:
-		actor.OrgID = sess.OrgID
 		if s.deps.Roles != nil && sess.OrgID != 0 {
 			if actor.Roles, err = s.deps.Roles.RolesOf(r.Context(), sess.UserID, sess.OrgID); err != nil {
 				return okno.Actor{}, 0, err
 			}
+		}
+		// Someone who no longer holds a position in the organisation
+		// their session chose acts for none until they choose again:
+		// roles are decided on every request, never remembered.
+		if len(actor.Roles) > 0 {
+			actor.OrgID = sess.OrgID
 		}
 		return actor, AssuranceNone, nil
 	}

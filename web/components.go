@@ -44,25 +44,34 @@ type Form struct {
 // FieldMessage is one line of the error summary, linking to its field.
 type FieldMessage struct {
 	ID, Message string
+	URL         string // where to fix it when not on this page ("/cabinet/level/snils"); else "#"+ID
 }
 
 // NewForm fills fields with the submitted values and with the messages of
-// err (an okno error with field problems, or nil), in field order.
+// err (an okno error with field problems, or nil), in field order. Password
+// fields are never filled back. A problem that belongs to no field of the
+// form (a wrong password, a limit reached) heads the error summary unlinked.
 func NewForm(l i18n.Localizer, values url.Values, err error, fields ...Field) Form {
+	var msg string
 	var msgs map[string]string
 	if err != nil {
-		_, msgs = l.Error(err)
+		msg, msgs = l.Error(err)
 	}
 	f := Form{Fields: fields}
+	shown := 0
 	for i := range f.Fields {
 		fd := &f.Fields[i]
-		if values != nil {
+		if values != nil && fd.Type != "password" {
 			fd.Value = values.Get(fd.Name)
 		}
 		if m, ok := msgs[fd.Name]; ok {
 			fd.Error = m
 			f.Errors = append(f.Errors, FieldMessage{ID: fd.ID(), Message: m})
+			shown++
 		}
+	}
+	if err != nil && shown == 0 {
+		f.Errors = append([]FieldMessage{{Message: msg}}, f.Errors...)
 	}
 	return f
 }

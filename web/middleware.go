@@ -141,12 +141,21 @@ func (s *Server) deny(w http.ResponseWriter, r *http.Request, rt *Route, actor o
 	case rt.Access.kind == accessAnonymousOnly && !rt.IsAPI():
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 	case actor.IsAnonymous() && !rt.IsAPI() && safeMethod(r.Method):
-		http.Redirect(w, r, s.cfg.SignInPath+"?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+		http.Redirect(w, r, s.signInPathFor(rt)+"?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 	case actor.IsAnonymous():
 		s.fail(w, r, okno.Errorf(okno.EUNAUTHORIZED, "error.unauthorized"))
 	default:
 		s.fail(w, r, okno.Errorf(okno.EFORBIDDEN, "error.forbidden"))
 	}
+}
+
+// signInPathFor is the door for a route: staff and administrators sign in
+// on the back-office door, everyone else on the citizens' one.
+func (s *Server) signInPathFor(rt *Route) string {
+	if rt.Access.kind == accessStaff || rt.Access.kind == accessStaffSignedIn {
+		return staffSignInPath
+	}
+	return s.cfg.SignInPath
 }
 
 // securityHeaders are sent on every response. The CSP admits scripts and

@@ -113,6 +113,11 @@ func (s *Server) parseTemplates(fsys fs.FS) (map[string]*template.Template, erro
 		// template, which needs the View to translate.
 		"pair": func(v View, d any) Pair { return Pair{V: v, D: d} },
 		"add":  func(a, b int) int { return a + b },
+		// banner builds a notification banner in a template, for pages
+		// whose banner text is fixed.
+		"banner": func(title, body string, success bool) Banner {
+			return Banner{Title: title, Body: body, Success: success}
+		},
 	}
 	base, err := template.New("").Funcs(funcs).ParseFS(fsys, "templates/*.html")
 	if err != nil {

@@ -51,6 +51,10 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	// SignInPath is where people who must sign in are sent (default "/signin").
 	SignInPath string
+	// DemoMailbox registers /demo/mailbox, which shows every message Okno
+	// "sent" to anyone who opens it: demo installations only. It needs
+	// Deps.Mailbox.
+	DemoMailbox bool
 }
 
 // Validate reports configuration that cannot work, with a message fit for
@@ -106,7 +110,18 @@ type Deps struct {
 	Roles    Roles
 	APIKeys  APIKeys
 	Ping     Pinger
-	Now      func() time.Time // clock; nil is time.Now
+
+	// The feature services behind the pages and the API. A nil service
+	// makes its pages answer 500; tests of the foundation leave them out.
+	Accounts      Accounts
+	Operators     Operators
+	StaffAccounts StaffAccounts
+	Orgs          Organisations
+	Territories   Territories
+	Inbox         Inbox
+	Mailbox       Mailbox // demo installations only: see Config.DemoMailbox
+
+	Now func() time.Time // clock; nil is time.Now
 }
 
 // Server is the HTTP door. Make one with New.
