@@ -14,6 +14,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/okno/okno/keyfile"
 )
 
 // The files LoadOrCreateKey keeps in the data directory.
@@ -47,15 +49,9 @@ func LoadOrCreateKey(dataDir string) (ed25519.PrivateKey, error) {
 }
 
 func readKey(path string) (ed25519.PrivateKey, error) {
-	fi, err := os.Stat(path)
-	if err != nil {
-		return nil, err
-	}
-	// Anyone who can read the key can sign a forged history.
-	if fi.Mode().Perm()&0o077 != 0 {
-		return nil, fmt.Errorf("%s is readable by others (mode %v): chmod 600 it", path, fi.Mode().Perm())
-	}
-	b, err := os.ReadFile(path)
+	// keyfile.Read refuses a key others may read: anyone who can read it can
+	// sign a forged history.
+	b, err := keyfile.Read(path)
 	if err != nil {
 		return nil, err
 	}
@@ -86,18 +82,12 @@ func createKey(dataDir, path string) (ed25519.PrivateKey, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(dataDir, 0o700); err != nil {
-		return nil, err
-	}
-	tmp, err := writeTemp(dataDir, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600)
+	created, err := keyfile.Create(path, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
 	if err != nil {
 		return nil, err
 	}
-	defer os.Remove(tmp)
-	if err := os.Link(tmp, path); errors.Is(err, fs.ErrExist) {
-		return readKey(path)
-	} else if err != nil {
-		return nil, err
+	if !created {
+		return readKey(path) // another process made it first
 	}
 	return key, nil
 }
@@ -109,39 +99,11 @@ func writePublicKey(dataDir string, pub ed25519.PublicKey) error {
 	if got, err := os.ReadFile(path); err == nil && bytes.Equal(got, want) {
 		return nil
 	}
-	tmp, err := writeTemp(dataDir, want, 0o644)
-	if err != nil {
+	if err := keyfile.Replace(path, want); err != nil {
 		return err
 	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	return nil
-}
-
-// writeTemp writes b, synced, to a new file in dir with mode perm and returns its name.
-func writeTemp(dir string, b []byte, perm os.FileMode) (string, error) {
-	f, err := os.CreateTemp(dir, ".audit-key-*")
-	if err != nil {
-		return "", err
-	}
-	name := f.Name()
-	err = f.Chmod(perm)
-	if err == nil {
-		_, err = f.Write(b)
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(name)
-		return "", err
-	}
-	return name, nil
+	// Verifiers may read the public half.
+	return os.Chmod(path, 0o644)
 }
 
 // verifierKey is pub in the signed-note verifier key format.

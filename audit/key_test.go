@@ -51,7 +51,7 @@ func TestLoadOrCreateKeyRefusesAKeyOthersCanRead(t *testing.T) {
 	if err := os.Chmod(filepath.Join(dir, KeyFile), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := LoadOrCreateKey(dir); err == nil || !strings.Contains(err.Error(), "readable by others") {
+	if _, err := LoadOrCreateKey(dir); err == nil || !strings.Contains(err.Error(), "chmod 600") {
 		t.Fatalf("err = %v, want a refusal of a world-readable key", err)
 	}
 }

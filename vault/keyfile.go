@@ -6,12 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"time"
+
+	"github.com/okno/okno/keyfile"
 )
 
 // KeyFileEnv names the environment variable that points at a key file kept
@@ -84,10 +84,8 @@ func Load(dataDir, keyFile string) (*Keyring, error) {
 }
 
 // createKeyFile writes a fresh key file at path unless one is already there.
-// The file is written under a temporary name and linked into place, so a
-// crash never leaves a half-written key file and two processes starting at
-// once never overwrite each other's key: the loser of the link reads the
-// winner's file.
+// keyfile.Create writes it whole or not at all, and of two processes starting
+// at once the loser reads the winner's file.
 func createKeyFile(path string, now time.Time) error {
 	if _, err := os.Lstat(path); err == nil || !errors.Is(err, fs.ErrNotExist) {
 		return nil // exists (or is unreadable, which readKeyFile reports)
@@ -100,102 +98,47 @@ func createKeyFile(path string, now time.Time) error {
 	if err != nil {
 		return err
 	}
-	kf := &keyFile{
+	b, err := encodeKeyFile(&keyFile{
 		Version:  keyFileVersion,
 		Active:   1,
 		Keys:     []masterKey{{ID: 1, Key: mk, Created: now.UTC().Truncate(time.Second)}},
 		IndexKey: ik,
-	}
-	tmp, err := writeTemp(path, kf)
+	})
 	if err != nil {
 		return err
 	}
-	defer os.Remove(tmp)
-	if err := os.Link(tmp, path); err != nil {
-		if errors.Is(err, fs.ErrExist) {
-			return nil
-		}
+	if _, err := keyfile.Create(path, b); err != nil {
 		return fmt.Errorf("vault: create key file %s: %w", path, err)
-	}
-	return syncDir(filepath.Dir(path))
-}
-
-// replaceKeyFile atomically replaces the key file at path with kf.
-func replaceKeyFile(path string, kf *keyFile) error {
-	tmp, err := writeTemp(path, kf)
-	if err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("vault: replace key file %s: %w", path, err)
-	}
-	return syncDir(filepath.Dir(path))
-}
-
-// writeTemp writes kf to a new 0600 file beside path, synced to disk, and
-// returns its name.
-func writeTemp(path string, kf *keyFile) (string, error) {
-	b, err := json.MarshalIndent(kf, "", "  ")
-	if err != nil {
-		return "", fmt.Errorf("vault: encode key file: %w", err)
-	}
-	b = append(b, '\n')
-	// os.CreateTemp makes the file 0600, so the keys are never visible to
-	// others, not even for a moment.
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return "", fmt.Errorf("vault: write key file: %w", err)
-	}
-	_, err = f.Write(b)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(f.Name())
-		return "", fmt.Errorf("vault: write key file %s: %w", f.Name(), err)
-	}
-	return f.Name(), nil
-}
-
-// syncDir makes a rename or link in dir durable.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("vault: sync %s: %w", dir, err)
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil && runtime.GOOS != "windows" {
-		return fmt.Errorf("vault: sync %s: %w", dir, err)
 	}
 	return nil
 }
 
-// readKeyFile opens, checks and decodes the key file. Permissions are checked
-// on the opened file, not the path, so the file read is the file checked.
+// replaceKeyFile atomically replaces the key file at path with kf.
+func replaceKeyFile(path string, kf *keyFile) error {
+	b, err := encodeKeyFile(kf)
+	if err != nil {
+		return err
+	}
+	if err := keyfile.Replace(path, b); err != nil {
+		return fmt.Errorf("vault: replace key file %s: %w", path, err)
+	}
+	return nil
+}
+
+func encodeKeyFile(kf *keyFile) ([]byte, error) {
+	b, err := json.MarshalIndent(kf, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("vault: encode key file: %w", err)
+	}
+	return append(b, '\n'), nil
+}
+
+// readKeyFile reads, checks and decodes the key file; keyfile.Read refuses
+// one that group or others may access.
 func readKeyFile(path string) (*keyFile, error) {
-	f, err := os.Open(path)
+	b, err := keyfile.Read(path)
 	if err != nil {
-		return nil, fmt.Errorf("vault: open key file: %w", err)
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, fmt.Errorf("vault: stat key file %s: %w", path, err)
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("vault: key file %s is not a regular file", path)
-	}
-	// Windows has no such permission bits; its ACLs are the operator's job.
-	if perm := fi.Mode().Perm(); perm&0o077 != 0 && runtime.GOOS != "windows" {
-		return nil, fmt.Errorf("vault: key file %s has mode %04o: it must not be accessible by group or others (chmod 600 %s)", path, perm, path)
-	}
-	b, err := io.ReadAll(io.LimitReader(f, 1<<20))
-	if err != nil {
-		return nil, fmt.Errorf("vault: read key file %s: %w", path, err)
+		return nil, fmt.Errorf("vault: key file: %w", err)
 	}
 	kf, err := parseKeyFile(b)
 	if err != nil {
