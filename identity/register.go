@@ -19,19 +19,8 @@ func (s *Service) RegisterCitizen(ctx context.Context, actor okno.Actor, in NewA
 	if actor.Kind != okno.ActorSystem && !mayServeCitizens(actor) {
 		return 0, forbidden()
 	}
-	var fe okno.FieldErrors
-	c, err := parseContact(in.Contact, "contact")
+	c, name, err := in.validate()
 	if err != nil {
-		fe = append(fe, okno.AsError(err).Fields...)
-	}
-	if err := checkPassword(in.Password, "password"); err != nil {
-		fe = append(fe, okno.AsError(err).Fields...)
-	}
-	name, nameKey := cleanDisplayName(in.DisplayName)
-	if nameKey != "" {
-		fe.Add("display_name", nameKey)
-	}
-	if err := fe.Err(); err != nil {
 		return 0, err
 	}
 	hash, err := s.hashPassword(in.Password)

@@ -21,6 +21,24 @@ type NewAccount struct {
 	DisplayName string // how Okno greets them; not checked against documents
 }
 
+// validate checks every field of a new account and returns all problems at
+// once, or the parsed contact and the cleaned display name.
+func (in NewAccount) validate() (contact, string, error) {
+	var fe okno.FieldErrors
+	c, err := parseContact(in.Contact, "contact")
+	if err != nil {
+		fe = append(fe, okno.AsError(err).Fields...)
+	}
+	if err := checkPassword(in.Password, "password"); err != nil {
+		fe = append(fe, okno.AsError(err).Fields...)
+	}
+	name, nameKey := cleanDisplayName(in.DisplayName)
+	if nameKey != "" {
+		fe.Add("display_name", nameKey)
+	}
+	return c, name, fe.Err()
+}
+
 // Code sends are limited per contact, whether or not an account has it, so
 // the limit itself never tells whether an account exists.
 var (
@@ -36,19 +54,8 @@ var (
 // account. Errors: EINVALID with field problems ("contact", "password",
 // "display_name"); ERATELIMITED "identity.send_wait" with minutes to wait.
 func (s *Service) SignUp(ctx context.Context, in NewAccount) error {
-	var fe okno.FieldErrors
-	c, err := parseContact(in.Contact, "contact")
+	c, name, err := in.validate()
 	if err != nil {
-		fe = append(fe, okno.AsError(err).Fields...)
-	}
-	if err := checkPassword(in.Password, "password"); err != nil {
-		fe = append(fe, okno.AsError(err).Fields...)
-	}
-	name, nameKey := cleanDisplayName(in.DisplayName)
-	if nameKey != "" {
-		fe.Add("display_name", nameKey)
-	}
-	if err := fe.Err(); err != nil {
 		return err
 	}
 	// Hash before the transaction: argon2id takes tens of milliseconds, and
