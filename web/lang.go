@@ -10,7 +10,10 @@ import (
 )
 
 // language picks the person's language: ?lang= (which is remembered in a
-// cookie), else the cookie, else Accept-Language, else Russian.
+// cookie), else the cookie, else Russian. Accept-Language counts only for
+// the JSON API, whose clients set it on purpose: many people in Russia run
+// browsers in English, and a public service speaks Russian until they ask
+// otherwise with the switch on every page.
 func (s *Server) language(w http.ResponseWriter, r *http.Request) i18n.Lang {
 	if q := r.URL.Query().Get("lang"); q != "" {
 		if l, ok := i18n.ParseLang(q); ok {
@@ -24,8 +27,10 @@ func (s *Server) language(w http.ResponseWriter, r *http.Request) i18n.Lang {
 			return l
 		}
 	}
-	if l, ok := acceptLanguage(r.Header.Get("Accept-Language")); ok {
-		return l
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		if l, ok := acceptLanguage(r.Header.Get("Accept-Language")); ok {
+			return l
+		}
 	}
 	return i18n.Russian
 }
