@@ -4,7 +4,8 @@
 // tests call it the same way, on port 0.
 //
 // It holds no business rules: only construction, adapters between a
-// feature's types and a consumer's small interfaces, and lifecycle.
+// feature's types and a consumer's small interfaces, the transactions that
+// span two features (CreateStaff), and lifecycle.
 package app
 
 import (
@@ -13,6 +14,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net"
 	"os"
@@ -25,6 +27,7 @@ import (
 	"github.com/okno/okno/geo"
 	"github.com/okno/okno/i18n"
 	"github.com/okno/okno/identity"
+	"github.com/okno/okno/keyfile"
 	"github.com/okno/okno/metrics"
 	"github.com/okno/okno/notify"
 	"github.com/okno/okno/org"
@@ -168,6 +171,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		Accounts:      a.Identity,
 		Operators:     a.Identity,
 		StaffAccounts: a.Identity,
+		Staffing:      a,
 		Orgs:          a.Orgs,
 		Territories:   a.Geo,
 		Inbox:         a.Cabinet,
@@ -214,32 +218,27 @@ func (a *App) Run(ctx context.Context, ln net.Listener) error {
 // Close releases the database.
 func (a *App) Close() error { return a.DB.Close() }
 
-// loadOrCreateSecret reads a 32-byte secret file, creating it (0600) on first use.
+// loadOrCreateSecret reads a 32-byte secret file, creating it on first use.
 // Replicas share the data directory's copy or get the same file deployed.
 func loadOrCreateSecret(path string) ([]byte, error) {
-	b, err := os.ReadFile(path)
-	if err == nil {
-		if len(b) < 32 {
-			return nil, fmt.Errorf("%s: secret is %d bytes, need 32", path, len(b))
+	b, err := keyfile.Read(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		b = make([]byte, 32)
+		if _, err := rand.Read(b); err != nil {
+			return nil, err
 		}
-		return b, nil
+		if _, err := keyfile.Create(path, b); err != nil {
+			return nil, err
+		}
+		b, err = keyfile.Read(path) // another process may have made it first
 	}
-	if !errors.Is(err, os.ErrNotExist) {
-		return nil, err
-	}
-	b = make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		return nil, err
-	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := f.Write(b); err != nil {
-		f.Close()
-		return nil, err
+	if len(b) < 32 {
+		return nil, fmt.Errorf("%s: secret is %d bytes, need 32", path, len(b))
 	}
-	return b, f.Close()
+	return b, nil
 }
 
 // Logger is the application's logger.

@@ -37,7 +37,7 @@ func Load(ctx context.Context, db *sqldb.DB, orgs *org.Service, geos *geo.Servic
 	if _, err := LoadOrganisations(ctx, orgs, geos, okno.System); err != nil {
 		return false, err
 	}
-	if err := LoadPeople(ctx, ids, orgs); err != nil {
+	if err := LoadPeople(ctx, db, ids, orgs); err != nil {
 		return false, err
 	}
 	_, err = db.ExecContext(ctx, `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)

@@ -41,7 +41,7 @@ func TestLoadPeopleAndMarker(t *testing.T) {
 			t.Fatalf("second Load = %v, %v; want skipped by the marker", loaded, err)
 		}
 		// Without the marker every step is still idempotent.
-		if err := demo.LoadPeople(ctx, ids, orgs); err != nil {
+		if err := demo.LoadPeople(ctx, db, ids, orgs); err != nil {
 			t.Fatalf("LoadPeople again: %v", err)
 		}
 

@@ -8,6 +8,7 @@ import (
 	"github.com/okno/okno"
 	"github.com/okno/okno/identity"
 	"github.com/okno/okno/org"
+	"github.com/okno/okno/sqldb"
 )
 
 // Password is the password of every demo account. It is public: demo data
@@ -72,13 +73,13 @@ const AdminLogin = "admin@okno.test"
 // in controlling bodies, and a platform administrator — and the demo
 // citizens at each assurance level. Organisations must be loaded first.
 // Accounts that exist already are left as they are, so it may run again.
-func LoadPeople(ctx context.Context, ids *identity.Service, orgs *org.Service) error {
+func LoadPeople(ctx context.Context, db *sqldb.DB, ids *identity.Service, orgs *org.Service) error {
 	sys := okno.System
 	gov, err := orgs.ByCode(ctx, "spb")
 	if err != nil {
 		return fmt.Errorf("demo: organisations are not loaded: %w", err)
 	}
-	if _, err := addStaff(ctx, ids, orgs, gov.ID, AdminLogin, "Администратор платформы", "Елена Администратор"); err != nil {
+	if _, err := addStaff(ctx, db, ids, orgs, gov.ID, AdminLogin, "Администратор платформы", "Елена Администратор"); err != nil {
 		return err
 	}
 	var centralOperator okno.Actor
@@ -88,7 +89,7 @@ func LoadPeople(ctx context.Context, ids *identity.Service, orgs *org.Service) e
 			return fmt.Errorf("demo: organisation %s: %w", o.Code, err)
 		}
 		for _, s := range staffFor(o.Kind) {
-			uid, err := addStaff(ctx, ids, orgs, rec.ID, staffLogin(s.prefix, o.Code), s.title, s.name)
+			uid, err := addStaff(ctx, db, ids, orgs, rec.ID, staffLogin(s.prefix, o.Code), s.title, s.name)
 			if err != nil {
 				return err
 			}
@@ -150,27 +151,42 @@ func Accounts() []Account {
 	return as
 }
 
-// addStaff creates a staff account and gives it the position titled title
-// in orgID. An account that exists already is left alone (and 0 returned).
-func addStaff(ctx context.Context, ids *identity.Service, orgs *org.Service, orgID int64, login, title, name string) (int64, error) {
-	uid, err := ids.CreateStaff(ctx, okno.System, login, name, Password)
+// addStaff creates a staff account holding the position titled title in
+// orgID, in one transaction, so an interrupted load never leaves an account
+// without its position. An account that exists already is left alone (and 0
+// returned).
+func addStaff(ctx context.Context, db *sqldb.DB, ids *identity.Service, orgs *org.Service, orgID int64, login, title, name string) (int64, error) {
+	ps, err := orgs.Positions(ctx, orgID)
+	if err != nil {
+		return 0, err
+	}
+	var positionID int64
+	for _, p := range ps {
+		if p.Title == title || (title == "Администратор платформы" && p.Role == okno.RoleAdmin) {
+			positionID = p.ID
+			break
+		}
+	}
+	if positionID == 0 {
+		return 0, fmt.Errorf("demo: organisation %d has no position %q", orgID, title)
+	}
+	d, err := ids.DraftStaff(okno.System, login, name, Password)
+	if err != nil {
+		return 0, fmt.Errorf("demo: staff %s: %w", login, err)
+	}
+	var uid int64
+	err = db.InTx(ctx, func(tx *sqldb.Tx) error {
+		var err error
+		if uid, err = ids.CreateStaffTx(ctx, tx, d); err != nil {
+			return err
+		}
+		return orgs.AssignStaffTx(ctx, tx, uid, positionID, okno.System)
+	})
 	if okno.IsCode(err, okno.ECONFLICT) {
 		return 0, nil
 	}
 	if err != nil {
 		return 0, fmt.Errorf("demo: staff %s: %w", login, err)
 	}
-	ps, err := orgs.Positions(ctx, orgID)
-	if err != nil {
-		return 0, err
-	}
-	for _, p := range ps {
-		if p.Title == title || (title == "Администратор платформы" && p.Role == okno.RoleAdmin) {
-			if err := orgs.AssignStaff(ctx, uid, p.ID, okno.System); err != nil {
-				return 0, fmt.Errorf("demo: position of %s: %w", login, err)
-			}
-			return uid, nil
-		}
-	}
-	return 0, fmt.Errorf("demo: organisation %d has no position %q", orgID, title)
+	return uid, nil
 }

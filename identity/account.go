@@ -2,6 +2,7 @@ package identity
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/okno/okno"
@@ -15,8 +16,34 @@ import (
 // system; EINVALID with field problems; ECONFLICT "identity.staff_exists"
 // on field "email".
 func (s *Service) CreateStaff(ctx context.Context, actor okno.Actor, email, displayName, password string) (int64, error) {
+	d, err := s.DraftStaff(actor, email, displayName, password)
+	if err != nil {
+		return 0, err
+	}
+	var uid int64
+	err = s.db.InTx(ctx, func(tx *sqldb.Tx) error {
+		var err error
+		uid, err = s.CreateStaffTx(ctx, tx, d)
+		return err
+	})
+	return uid, err
+}
+
+// StaffDraft is a staff account that DraftStaff has authorised and
+// validated, its password already hashed: what CreateStaffTx stores. The
+// split keeps the slow argon2id hash out of the transaction, which on
+// SQLite holds the only writer.
+type StaffDraft struct {
+	actor             okno.Actor
+	email, name, hash string
+}
+
+// DraftStaff checks that actor may create staff and that the answers are
+// valid, and hashes the password. Errors are CreateStaff's, except the
+// conflict, which only the database can tell.
+func (s *Service) DraftStaff(actor okno.Actor, email, displayName, password string) (StaffDraft, error) {
 	if !mayCreateStaff(actor) {
-		return 0, forbidden()
+		return StaffDraft{}, forbidden()
 	}
 	var fe okno.FieldErrors
 	e, err := ruid.Email(email)
@@ -31,25 +58,35 @@ func (s *Service) CreateStaff(ctx context.Context, actor okno.Actor, email, disp
 		fe.Add("display_name", key)
 	}
 	if err := fe.Err(); err != nil {
-		return 0, err
+		return StaffDraft{}, err
 	}
 	hash, err := s.hashPassword(password)
 	if err != nil {
+		return StaffDraft{}, err
+	}
+	return StaffDraft{actor: actor, email: e, name: name, hash: hash}, nil
+}
+
+// CreateStaffTx stores the account d in the caller's transaction, with its
+// audit entry, and returns its ID: for a door that creates the account
+// together with other state (the position it holds) and must commit both
+// or neither. Errors: ECONFLICT "identity.staff_exists" on field "email".
+func (s *Service) CreateStaffTx(ctx context.Context, tx *sqldb.Tx, d StaffDraft) (int64, error) {
+	if d.hash == "" {
+		return 0, errors.New("identity: staff account not drafted by DraftStaff")
+	}
+	u, err := s.insertUser(ctx, tx, KindStaff, contact{ChannelEmail, d.email}, d.name, d.hash)
+	if sqldb.ViolationOf(err) == sqldb.Unique {
+		return 0, &okno.Error{Code: okno.ECONFLICT, Key: "error.conflict", Err: err,
+			Fields: []okno.FieldError{{Field: "email", Key: "identity.staff_exists"}}}
+	}
+	if err != nil {
 		return 0, err
 	}
-	var u user
-	err = s.db.InTx(ctx, func(tx *sqldb.Tx) error {
-		var err error
-		if u, err = s.insertUser(ctx, tx, KindStaff, contact{ChannelEmail, e}, name, hash); err != nil {
-			if sqldb.ViolationOf(err) == sqldb.Unique {
-				return &okno.Error{Code: okno.ECONFLICT, Key: "error.conflict", Err: err,
-					Fields: []okno.FieldError{{Field: "email", Key: "identity.staff_exists"}}}
-			}
-			return err
-		}
-		return s.record(ctx, tx, actor, "identity.staff_create", nil, &u)
-	})
-	return u.ID, err
+	if err := s.record(ctx, tx, d.actor, "identity.staff_create", nil, &u); err != nil {
+		return 0, err
+	}
+	return u.ID, nil
 }
 
 // changePasswordFailures limits wrong current passwords on a signed-in

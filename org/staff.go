@@ -32,34 +32,41 @@ type Membership struct {
 // is an ECONFLICT error.
 func (s *Service) AssignStaff(ctx context.Context, userID, positionID int64, actor okno.Actor) error {
 	return s.db.InTx(ctx, func(tx *sqldb.Tx) error {
-		p, err := getPosition(ctx, tx, positionID)
-		if err != nil {
-			return err
-		}
-		if err := s.authorize(ctx, tx, actor, p.OrgID); err != nil {
-			return err
-		}
-		var kind string
-		err = tx.QueryRowContext(ctx, `SELECT kind FROM users WHERE id = ?`, userID).Scan(&kind)
-		if errors.Is(err, sql.ErrNoRows) || (err == nil && kind != "staff") {
-			var fe okno.FieldErrors
-			fe.Add("user_id", "org.user_not_staff")
-			return fe.Err()
-		}
-		if err != nil {
-			return err
-		}
-		since := sqldb.Now(s.now())
-		_, err = tx.ExecContext(ctx, `INSERT INTO staff (user_id, position_id, since) VALUES (?, ?, ?)`, userID, positionID, since)
-		if sqldb.ViolationOf(err) == sqldb.Unique {
-			return okno.Wrap(okno.ECONFLICT, "org.staff_exists", err)
-		}
-		if err != nil {
-			return err
-		}
-		return s.audit(ctx, tx, actor, "org.staff.assign", "staff", staffID(userID, positionID), nil,
-			struct{ UserID, PositionID int64 }{userID, positionID})
+		return s.AssignStaffTx(ctx, tx, userID, positionID, actor)
 	})
+}
+
+// AssignStaffTx is AssignStaff in the caller's transaction: for a door that
+// assigns a position to an account it creates in the same transaction, so
+// that a refused assignment leaves no account behind.
+func (s *Service) AssignStaffTx(ctx context.Context, tx *sqldb.Tx, userID, positionID int64, actor okno.Actor) error {
+	p, err := getPosition(ctx, tx, positionID)
+	if err != nil {
+		return err
+	}
+	if err := s.authorize(ctx, tx, actor, p.OrgID); err != nil {
+		return err
+	}
+	var kind string
+	err = tx.QueryRowContext(ctx, `SELECT kind FROM users WHERE id = ?`, userID).Scan(&kind)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && kind != "staff") {
+		var fe okno.FieldErrors
+		fe.Add("user_id", "org.user_not_staff")
+		return fe.Err()
+	}
+	if err != nil {
+		return err
+	}
+	since := sqldb.Now(s.now())
+	_, err = tx.ExecContext(ctx, `INSERT INTO staff (user_id, position_id, since) VALUES (?, ?, ?)`, userID, positionID, since)
+	if sqldb.ViolationOf(err) == sqldb.Unique {
+		return okno.Wrap(okno.ECONFLICT, "org.staff_exists", err)
+	}
+	if err != nil {
+		return err
+	}
+	return s.audit(ctx, tx, actor, "org.staff.assign", "staff", staffID(userID, positionID), nil,
+		struct{ UserID, PositionID int64 }{userID, positionID})
 }
 
 // RemoveStaff ends user userID's holding of position positionID. Not holding

@@ -93,10 +93,9 @@ func (s *Server) adminStaff(w http.ResponseWriter, r *http.Request) error {
 	return s.renderAdminStaff(w, r, http.StatusOK, nil, nil, nil, "", banner)
 }
 
-// adminStaffCreate creates a staff account and assigns it to a position of
-// the organisation. These are two services' steps (identity owns accounts,
-// org owns positions); the position is checked first so that a bad choice
-// creates no orphan account.
+// adminStaffCreate creates a staff account holding a position of the
+// organisation acted for, in one transaction (Staffing). The choice must be
+// one of the positions the form offered.
 func (s *Server) adminStaffCreate(w http.ResponseWriter, r *http.Request) error {
 	if err := parseForm(r); err != nil {
 		return err
@@ -117,11 +116,8 @@ func (s *Server) adminStaffCreate(w http.ResponseWriter, r *http.Request) error 
 			fe.Add("position_id", "error.choose_one")
 			return fe.Err()
 		}
-		uid, err := s.deps.StaffAccounts.CreateStaff(ctx, a, formValue(r, "email"), formValue(r, "display_name"), r.PostFormValue("password"))
-		if err != nil {
-			return err
-		}
-		return s.deps.Orgs.AssignStaff(ctx, uid, pid, a)
+		_, err = s.deps.Staffing.CreateStaff(ctx, a, formValue(r, "email"), formValue(r, "display_name"), r.PostFormValue("password"), pid)
+		return err
 	}()
 	if userError(err) {
 		return s.renderAdminStaff(w, r, formStatus(err), r.PostForm, err, nil, "", nil)

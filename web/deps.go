@@ -101,10 +101,16 @@ type Operators interface {
 	ConfirmByOperator(ctx context.Context, actor okno.Actor, userID int64, passport string) error
 }
 
-// StaffAccounts is identity's door for administrators: staff accounts and
-// the API keys of an organisation.
+// Staffing creates staff accounts. Accounts are identity's and positions
+// org's: app composes the two in one transaction, so that a refused
+// position leaves no account behind.
+type Staffing interface {
+	CreateStaff(ctx context.Context, actor okno.Actor, email, displayName, password string, positionID int64) (int64, error)
+}
+
+// StaffAccounts is identity's door for administrators: the API keys of an
+// organisation.
 type StaffAccounts interface {
-	CreateStaff(ctx context.Context, actor okno.Actor, email, displayName, password string) (int64, error)
 	CreateAPIKey(ctx context.Context, actor okno.Actor, name string, orgID int64) (string, identity.APIKey, error)
 	ListAPIKeys(ctx context.Context, actor okno.Actor, orgID int64) ([]identity.APIKey, error)
 	RevokeAPIKey(ctx context.Context, actor okno.Actor, keyID int64) error
@@ -123,9 +129,7 @@ type Organisations interface {
 	CreateOrganisation(ctx context.Context, o org.Organisation, actor okno.Actor) (org.Organisation, error)
 	UpdateOrganisation(ctx context.Context, o org.Organisation, actor okno.Actor) (org.Organisation, error)
 	Positions(ctx context.Context, orgID int64) ([]org.Position, error)
-	CreatePosition(ctx context.Context, p org.Position, actor okno.Actor) (org.Position, error)
 	StaffOf(ctx context.Context, orgID int64) ([]org.StaffMember, error)
-	AssignStaff(ctx context.Context, userID, positionID int64, actor okno.Actor) error
 	Territories(ctx context.Context, orgID int64) ([]int64, error)
 }
 

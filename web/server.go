@@ -116,6 +116,7 @@ type Deps struct {
 	Accounts      Accounts
 	Operators     Operators
 	StaffAccounts StaffAccounts
+	Staffing      Staffing
 	Orgs          Organisations
 	Territories   Territories
 	Inbox         Inbox

@@ -1,8 +1,11 @@
 package webtest
 
 import (
+	"bytes"
 	"context"
 	"io"
+	"log/slog"
+	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -34,7 +37,14 @@ type Live struct {
 // a person would wait for a message, so nothing depends on timing.
 func StartLive(t testing.TB, dsn string) *Live {
 	t.Helper()
-	a, err := app.Open(context.Background(), app.Config{DataDir: t.TempDir(), DB: dsn, DevInsecureCookies: true, DemoMailbox: true})
+	return StartLiveLogging(t, dsn, nil)
+}
+
+// StartLiveLogging is StartLive with the app logging to logger (nil
+// discards), for tests that read what the app writes to its logs.
+func StartLiveLogging(t testing.TB, dsn string, logger *slog.Logger) *Live {
+	t.Helper()
+	a, err := app.Open(context.Background(), app.Config{DataDir: t.TempDir(), DB: dsn, DevInsecureCookies: true, DemoMailbox: true, Logger: logger})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,6 +151,38 @@ func (v *Visitor) Post(path string, pairs ...string) *Visitor {
 		v.t.Fatal(err)
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	v.do(req)
+	return v
+}
+
+// PostFile submits a multipart form to path, as a browser does for a form
+// with a file input: the file under field with its name and content, the
+// pairs of names and values, and the CSRF token of the last page.
+func (v *Visitor) PostFile(path, field, name string, content []byte, pairs ...string) *Visitor {
+	v.t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	pairs = append([]string{"csrf_token", v.csrf}, pairs...)
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if err := mw.WriteField(pairs[i], pairs[i+1]); err != nil {
+			v.t.Fatal(err)
+		}
+	}
+	fw, err := mw.CreateFormFile(field, name)
+	if err != nil {
+		v.t.Fatal(err)
+	}
+	if _, err := fw.Write(content); err != nil {
+		v.t.Fatal(err)
+	}
+	if err := mw.Close(); err != nil {
+		v.t.Fatal(err)
+	}
+	req, err := http.NewRequest("POST", v.base+path, &body)
+	if err != nil {
+		v.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", mw.FormDataContentType())
 	v.do(req)
 	return v
 }
