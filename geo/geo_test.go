@@ -2,16 +2,14 @@ package geo_test
 
 import (
 	"context"
-	"crypto/ed25519"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/okno/okno"
-	"github.com/okno/okno/audit"
+	"github.com/okno/okno/audit/audittest"
 	"github.com/okno/okno/geo"
 	"github.com/okno/okno/sqldb"
 	"github.com/okno/okno/storetest"
@@ -19,35 +17,16 @@ import (
 
 var testNow = time.Date(2026, 11, 22, 9, 30, 15, 0, time.UTC)
 
-// testLog is the real audit log that also remembers what it appended, so
-// tests can see which actions were audited.
-type testLog struct {
-	*audit.Log
-	mu      sync.Mutex
-	entries []audit.Entry
-}
+// testLog is a recording audit log; actions lists what it saw.
+type testLog struct{ *audittest.Log }
 
 func newLog(db *sqldb.DB) *testLog {
-	key := ed25519.NewKeyFromSeed(make([]byte, ed25519.SeedSize))
-	return &testLog{Log: audit.New(db, key, func() time.Time { return testNow })}
-}
-
-func (l *testLog) Append(ctx context.Context, tx *sqldb.Tx, e audit.Entry) (int64, error) {
-	seq, err := l.Log.Append(ctx, tx, e)
-	if err != nil {
-		return 0, err
-	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.entries = append(l.entries, e)
-	return seq, nil
+	return &testLog{audittest.New(db, func() time.Time { return testNow })}
 }
 
 func (l *testLog) actions() []string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
 	var s []string
-	for _, e := range l.entries {
+	for _, e := range l.Entries() {
 		s = append(s, e.Action+" "+e.ObjectID)
 	}
 	return s
@@ -130,7 +109,8 @@ func TestImportIsIdempotent(t *testing.T) {
 		if res3.Updated != 1 || res3.Unchanged != 1 {
 			t.Fatalf("import of a moved shape = %+v, want 1 updated 1 unchanged", res3)
 		}
-		last := log.entries[len(log.entries)-1]
+		es := log.Entries()
+		last := es[len(es)-1]
 		if last.Action != "geo.territory.update" || last.Before == nil || last.After == nil || string(last.Before) == string(last.After) {
 			t.Fatalf("update audit entry = %+v, want distinct before and after digests", last)
 		}
@@ -160,8 +140,8 @@ func TestImportRejects(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(ts) != 0 || len(log.entries) != 0 {
-			t.Fatalf("after rejections: %d territories, %d audit entries; want none", len(ts), len(log.entries))
+		if len(ts) != 0 || len(log.Entries()) != 0 {
+			t.Fatalf("after rejections: %d territories, %d audit entries; want none", len(ts), len(log.Entries()))
 		}
 		if _, err := s.Get(ctx, 42); !okno.IsCode(err, okno.ENOTFOUND) {
 			t.Fatalf("Get(42): err = %v, want not_found", err)

@@ -2,14 +2,12 @@ package org_test
 
 import (
 	"context"
-	"crypto/ed25519"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/okno/okno"
-	"github.com/okno/okno/audit"
+	"github.com/okno/okno/audit/audittest"
 	"github.com/okno/okno/org"
 	"github.com/okno/okno/sqldb"
 	"github.com/okno/okno/storetest"
@@ -17,35 +15,14 @@ import (
 
 var testNow = time.Date(2026, 11, 22, 9, 30, 15, 0, time.UTC)
 
-// testLog is the real audit log that also remembers what it appended, so
-// tests can see which actions were audited.
-type testLog struct {
-	*audit.Log
-	mu      sync.Mutex
-	entries []audit.Entry
-}
+// testLog is a recording audit log.
+type testLog struct{ *audittest.Log }
 
 func newLog(db *sqldb.DB) *testLog {
-	key := ed25519.NewKeyFromSeed(make([]byte, ed25519.SeedSize))
-	return &testLog{Log: audit.New(db, key, func() time.Time { return testNow })}
+	return &testLog{audittest.New(db, func() time.Time { return testNow })}
 }
 
-func (l *testLog) Append(ctx context.Context, tx *sqldb.Tx, e audit.Entry) (int64, error) {
-	seq, err := l.Log.Append(ctx, tx, e)
-	if err != nil {
-		return 0, err
-	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.entries = append(l.entries, e)
-	return seq, nil
-}
-
-func (l *testLog) len() int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return len(l.entries)
-}
+func (l *testLog) len() int { return len(l.Entries()) }
 
 // fixture is a small city: a government with a committee and a district
 // administration, which has a housing agency.
@@ -191,7 +168,7 @@ func TestUpdate(t *testing.T) {
 		if diff := cmp.Diff(got, back); diff != "" {
 			t.Errorf("stored (-returned +read):\n%s", diff)
 		}
-		if e := f.log.entries[f.log.len()-1]; e.Action != "org.update" || e.Before == nil || e.After == nil {
+		if e := f.log.Entries()[f.log.len()-1]; e.Action != "org.update" || e.Before == nil || e.After == nil {
 			t.Errorf("last audit entry = %+v, want org.update with digests", e)
 		}
 
