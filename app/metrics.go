@@ -2,11 +2,15 @@ package app
 
 import (
 	"context"
+	"sync"
 	"time"
+
+	"github.com/okno/okno/outbox"
 )
 
 // registerMetrics exposes database pool and outbox figures, read at scrape time.
 func (a *App) registerMetrics() {
+	stats := outboxStatsOncePerScrape(a)
 	a.Metrics.NewGaugeVecFunc("okno_db_connections", "Database connections by pool and state.", []string{"pool", "state"},
 		func(emit func(v float64, values ...string)) {
 			w, r := a.DB.Stats()
@@ -21,11 +25,8 @@ func (a *App) registerMetrics() {
 		})
 	a.Metrics.NewGaugeVecFunc("okno_outbox_messages", "Outbox messages by state, and the age of the oldest due one.", []string{"state"},
 		func(emit func(v float64, values ...string)) {
-			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-			defer cancel()
-			st, err := a.Outbox.Stats(ctx)
-			if err != nil {
-				a.log.Warn("metrics: outbox stats", "err", err)
+			st, ok := stats()
+			if !ok {
 				return
 			}
 			emit(float64(st.Pending), "pending")
@@ -34,12 +35,35 @@ func (a *App) registerMetrics() {
 			emit(float64(st.Dead), "dead")
 		})
 	a.Metrics.NewGaugeFunc("okno_outbox_lag_seconds", "How long the oldest due outbox message has waited.", func() float64 {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		defer cancel()
-		st, err := a.Outbox.Stats(ctx)
-		if err != nil {
-			return 0
-		}
+		st, _ := stats()
 		return st.Lag.Seconds()
 	})
+}
+
+// outboxStatsOncePerScrape returns a reader of the outbox figures that
+// queries at most once a second, so the two outbox metrics of one scrape
+// share one query.
+func outboxStatsOncePerScrape(a *App) func() (outbox.Stats, bool) {
+	var (
+		mu   sync.Mutex
+		at   time.Time
+		st   outbox.Stats
+		good bool
+	)
+	return func() (outbox.Stats, bool) {
+		mu.Lock()
+		defer mu.Unlock()
+		if time.Since(at) < time.Second {
+			return st, good
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		var err error
+		st, err = a.Outbox.Stats(ctx)
+		at, good = time.Now(), err == nil
+		if err != nil {
+			a.log.Warn("metrics: outbox stats", "err", err)
+		}
+		return st, good
+	}
 }
