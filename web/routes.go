@@ -107,6 +107,11 @@ func (s *Server) routeTable() []Route {
 		{Pattern: "/", Access: Public(), Handler: s.notFound},
 	}
 	routes = append(routes, s.levelRoutes()...)
+	routes = append(routes, s.caseRoutes()...)        // the back office: routes_cases.go
+	routes = append(routes, s.citizenCaseRoutes()...) // my cases: routes_citizen_cases.go
+	routes = append(routes, s.caseAPIRoutes()...)     // the case API: routes_api_cases.go
+	routes = append(routes, s.calendarRoutes()...)    // routes_calendar.go
+	routes = append(routes, s.processRoutes()...)     // routes_process.go
 	if s.cfg.DemoMailbox {
 		// Anyone may read it: that is what makes it a demo. It never
 		// exists in a production route table.

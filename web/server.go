@@ -121,6 +121,10 @@ type Deps struct {
 	Territories   Territories
 	Inbox         Inbox
 	Mailbox       Mailbox // demo installations only: see Config.DemoMailbox
+	Cases         Cases         // casework: inboxes, case pages, my cases, the case API
+	Calendars     CalendarAdmin // the production calendar, for administrators
+	Processes     ProcessAdmin  // published process definitions
+	Channels      ChannelPrefs  // the notification channels a citizen chose
 
 	Now func() time.Time // clock; nil is time.Now
 }
