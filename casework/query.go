@@ -85,3 +85,13 @@ type CitizenItem struct {
 	ClosedAt     time.Time
 	Outcome      string
 }
+
+// Responsible is the person or body responsible for a case now, as shown
+// to the citizen: a name and position (DESIGN.md: named and shown with
+// photo at each stage), and the organisation.
+type Responsible struct {
+	Name     string // a person's display name; "" when nobody in particular
+	Position string // the position's title; "" when the organisation's inbox holds it
+	OrgName  string
+	PhotoURL string // "" when none is given
+}

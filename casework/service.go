@@ -213,6 +213,13 @@ func (s *Service) Overdue(ctx context.Context, actor okno.Actor) ([]OrgOverdue, 
 	return nil, stub()
 }
 
+// Responsible names who is responsible for the case at its current
+// stage — the assigned person, else the holder of the assigned position,
+// else the organisation — for the citizen's view.
+func (s *Service) Responsible(ctx context.Context, actor okno.Actor, c Case) (Responsible, error) {
+	return Responsible{}, stub()
+}
+
 // Mine returns a page of the citizen's own cases, newest first.
 func (s *Service) Mine(ctx context.Context, actor okno.Actor, after string, limit int) (Page[CitizenItem], error) {
 	return Page[CitizenItem]{}, stub()

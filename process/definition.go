@@ -127,6 +127,14 @@ type Action struct {
 	Documents []string `json:"documents,omitempty"`
 	Guards    []Guard  `json:"guards,omitempty"`
 	Effects   []Effect `json:"effects,omitempty"`
+	// Replies are reply templates the back office offers for the comment.
+	Replies []Reply `json:"replies,omitempty"`
+}
+
+// Reply is a canned reply an official may start the comment from.
+type Reply struct {
+	Title Text `json:"title"`
+	Body  Text `json:"body"`
 }
 
 // Scope says in which organisations a role counts for an action.

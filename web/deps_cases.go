@@ -25,5 +25,6 @@ type Cases interface {
 	Note(ctx context.Context, actor okno.Actor, caseID, version int64, text string) (casework.Case, error)
 	Inbox(ctx context.Context, actor okno.Actor, q casework.InboxQuery) (casework.Page[casework.InboxItem], error)
 	Overdue(ctx context.Context, actor okno.Actor) ([]casework.OrgOverdue, error)
+	Responsible(ctx context.Context, actor okno.Actor, c casework.Case) (casework.Responsible, error)
 	Mine(ctx context.Context, actor okno.Actor, after string, limit int) (casework.Page[casework.CitizenItem], error)
 }

@@ -112,6 +112,7 @@ func (s *Server) routeTable() []Route {
 	routes = append(routes, s.caseAPIRoutes()...)     // the case API: routes_api_cases.go
 	routes = append(routes, s.calendarRoutes()...)    // routes_calendar.go
 	routes = append(routes, s.processRoutes()...)     // routes_process.go
+	routes = append(routes, s.webhookRoutes()...)     // routes_webhooks.go
 	if s.cfg.DemoMailbox {
 		// Anyone may read it: that is what makes it a demo. It never
 		// exists in a production route table.

@@ -125,6 +125,7 @@ type Deps struct {
 	Calendars     CalendarAdmin // the production calendar, for administrators
 	Processes     ProcessAdmin  // published process definitions
 	Channels      ChannelPrefs  // the notification channels a citizen chose
+	Webhooks      Webhooks      // webhook subscriptions of organisations
 
 	Now func() time.Time // clock; nil is time.Now
 }
