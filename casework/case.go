@@ -78,14 +78,14 @@ type EventKind string
 
 // The event kinds.
 const (
-	EventOpened     EventKind = "opened"
-	EventAction     EventKind = "action"     // a process action, by a person or by the system
-	EventAssigned   EventKind = "assigned"   // to a position or a person within the organisation
-	EventRerouted   EventKind = "rerouted"   // to another organisation
-	EventEscalated  EventKind = "escalated"  // a step clock ran out
-	EventDocument   EventKind = "document"   // a document attached outside an action
-	EventNote       EventKind = "note"       // an internal note, never shown to the citizen
-	EventChildDone  EventKind = "child_done" // a child case reached a terminal state
+	EventOpened    EventKind = "opened"
+	EventAction    EventKind = "action"     // a process action, by a person or by the system
+	EventAssigned  EventKind = "assigned"   // to a position or a person within the organisation
+	EventRerouted  EventKind = "rerouted"   // to another organisation
+	EventEscalated EventKind = "escalated"  // a step clock ran out
+	EventDocument  EventKind = "document"   // a document attached outside an action
+	EventNote      EventKind = "note"       // an internal note, never shown to the citizen
+	EventChildDone EventKind = "child_done" // a child case reached a terminal state
 )
 
 // Event is one entry of a case's timeline.

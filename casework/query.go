@@ -35,23 +35,23 @@ type InboxQuery struct {
 
 // InboxItem is one row of an inbox: enough to show and sort, no personal data.
 type InboxItem struct {
-	ID          int64
-	Ref         string
-	Process     string
-	State       string
-	StateTitle  string
-	Subject     string
-	OrgID       int64
-	PositionID  int64
-	AssigneeID  int64
-	Assignee    string // the assigned person's display name
-	LegalDue    calendar.Clock
-	StepDue     calendar.Clock
-	Escalation  Escalation
-	Version     int64
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
-	ClosedAt    time.Time
+	ID         int64
+	Ref        string
+	Process    string
+	State      string
+	StateTitle string
+	Subject    string
+	OrgID      int64
+	PositionID int64
+	AssigneeID int64
+	Assignee   string // the assigned person's display name
+	LegalDue   calendar.Clock
+	StepDue    calendar.Clock
+	Escalation Escalation
+	Version    int64
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+	ClosedAt   time.Time
 }
 
 // Page is one page of a list, with the cursor of the next ("" when last).

@@ -63,10 +63,10 @@ type Hook func(ctx context.Context, tx *sqldb.Tx, c Case, params map[string]stri
 
 // Limits bound what a case may hold.
 type Limits struct {
-	MaxFileSize      int64 // bytes per file; default 10 MiB
-	MaxFilesPerCase  int   // default 30
-	MaxFilesPerCall  int   // default 5
-	MaxCommentLength int   // characters; default 10000
+	MaxFileSize      int64    // bytes per file; default 10 MiB
+	MaxFilesPerCase  int      // default 30
+	MaxFilesPerCall  int      // default 5
+	MaxCommentLength int      // characters; default 10000
 	MediaTypes       []string // allowed sniffed types; default JPEG, PNG, WebP, HEIC, PDF
 }
 

@@ -81,8 +81,8 @@ type State struct {
 	Title Text   `json:"title"`
 	// Citizen is how the state is told to the citizen, in plain language,
 	// with what they must do next when anything ("Ответьте на запрос...").
-	Citizen Text `json:"citizen,omitempty"`
-	Start   bool `json:"start,omitempty"`    // the state a new case is in; exactly one
+	Citizen  Text `json:"citizen,omitempty"`
+	Start    bool `json:"start,omitempty"`    // the state a new case is in; exactly one
 	Terminal bool `json:"terminal,omitempty"` // no way out but reopening actions
 	// Waiting marks a state in which the case waits for the citizen (a
 	// request for information, corrections): clocks pause.

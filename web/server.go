@@ -120,7 +120,7 @@ type Deps struct {
 	Orgs          Organisations
 	Territories   Territories
 	Inbox         Inbox
-	Mailbox       Mailbox // demo installations only: see Config.DemoMailbox
+	Mailbox       Mailbox       // demo installations only: see Config.DemoMailbox
 	Cases         Cases         // casework: inboxes, case pages, my cases, the case API
 	Calendars     CalendarAdmin // the production calendar, for administrators
 	Processes     ProcessAdmin  // published process definitions
