@@ -16,6 +16,10 @@ const (
 	WorkingDays  Unit = "working"  // only working days of the production calendar count
 )
 
+// MaxDays bounds a period's length: no regulation gives ten years, and a
+// bound keeps counting a deadline cheap whatever a definition says.
+const MaxDays = 3660
+
 // Period is a length of time the law or a regulation gives: "30 days",
 // "15 working days". It is what process definitions declare.
 type Period struct {
@@ -48,8 +52,8 @@ func ParsePeriod(s string) (Period, error) {
 		return Period{}, fmt.Errorf("period %q: want a number of days followed by d or w", s)
 	}
 	n, err := strconv.Atoi(s[:len(s)-1])
-	if err != nil || n <= 0 {
-		return Period{}, fmt.Errorf("period %q: want a positive number of days", s)
+	if err != nil || n <= 0 || n > MaxDays {
+		return Period{}, fmt.Errorf("period %q: want a positive number of days, at most %d", s, MaxDays)
 	}
 	return Period{Days: n, Unit: u}, nil
 }
