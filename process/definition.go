@@ -10,7 +10,11 @@
 // stored here. It must never import net/http or another feature package.
 package process
 
-import "github.com/okno/okno/calendar"
+import (
+	"time"
+
+	"github.com/okno/okno/calendar"
+)
 
 // Kind says what a process is for; a case takes its kind from its process.
 type Kind string
@@ -34,8 +38,10 @@ func (t Text) In(lang string) string {
 	return t["ru"]
 }
 
-// Definition is one process as declared in a YAML or JSON file. Its field
-// names are the file's keys; docs/process.schema.json describes the file.
+// Definition is one process as declared in a YAML or JSON file. Its json
+// tags are the file's keys; the JSON Schema that Schema returns
+// (process/schema.json) describes the file, and docs/PROCESSES.md explains
+// it to regulation authors.
 type Definition struct {
 	Name  string `json:"name"` // identifier, [a-z][a-z0-9_]*, stable across versions
 	Kind  Kind   `json:"kind"`
@@ -248,10 +254,12 @@ type Effect struct {
 
 // Version is a published, immutable version of a definition.
 type Version struct {
-	ID         int64 // process_versions.id: what a case references
-	Name       string
-	Version    int
-	Definition *Definition
-	Source     string
-	Digest     string
+	ID          int64 // process_versions.id: what a case references
+	Name        string
+	Version     int
+	Definition  *Definition // shared and cached: never change it
+	Source      string      // the file exactly as published
+	Digest      string      // SHA-256 of Source, hex
+	PublishedAt time.Time
+	PublishedBy string // okno.Actor.Ref() of the publisher
 }
