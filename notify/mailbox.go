@@ -42,11 +42,13 @@ func NewMailbox(db *sqldb.DB, v vault.Sealer, now func() time.Time) *Mailbox {
 	return &Mailbox{db: db, v: v, now: now}
 }
 
-// SealedColumns lists the mailbox's vault-sealed columns, for key rotation.
+// SealedColumns lists notify's vault-sealed columns — the demo mailbox's
+// recipients and bodies, the webhooks' signing secrets — for key rotation.
 func SealedColumns() []vault.Column {
 	return []vault.Column{
 		{Table: "demo_mailbox", IDColumn: "id", Column: "recipient_enc"},
 		{Table: "demo_mailbox", IDColumn: "id", Column: "body_enc"},
+		{Table: "webhooks", IDColumn: "id", Column: "secret_enc"},
 	}
 }
 

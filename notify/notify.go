@@ -1,14 +1,18 @@
-// Package notify delivers messages to people: e-mail over SMTP, the citizen
-// cabinet's inbox, and — in demo and development installations only — a demo
-// mailbox that stands in for e-mail, SMS and post so that a new user can sign
-// up without a mail server or an SMS gateway.
+// Package notify delivers messages to people and to other systems: e-mail
+// over SMTP, SMS over SMPP (its own small client), the citizen cabinet's
+// inbox, and — in demo and development installations only — a demo mailbox
+// that stands in for e-mail, SMS and post so that a new user can sign up
+// without a mail server or an SMS gateway.
 //
-// This is the minimal delivery of the first milestone: signup and
-// confirmation codes, letters, and the cabinet inbox. Templates per action,
-// audience and channel, SMS over SMPP and webhooks come later.
+// Features hand it a Notice inside their transaction; Notices renders it
+// from Templates on each channel the person chose (Preferences), in their
+// language, and delivers it from the outbox with its status recorded.
+// Webhooks post signed events to the systems organisations subscribed.
 //
 // It must never log a recipient or a message body: both may be personal data
-// or a secret code. Message.LogValue shows only what is safe.
+// or a secret code. Message.LogValue shows only what is safe. Notices,
+// events and delivery rows hold no personal data: addresses are looked up
+// when a message goes out.
 package notify
 
 import (
