@@ -46,6 +46,7 @@ type InboxItem struct {
 	AssigneeID int64
 	Assignee   string // the assigned person's display name
 	LegalDue   calendar.Clock
+	LegalMetAt time.Time // zero until a state stopped the legal clock: then it cannot run out
 	StepDue    calendar.Clock
 	Escalation Escalation
 	Version    int64
@@ -81,6 +82,7 @@ type CitizenItem struct {
 	StateTitle   string // the state's citizen text or title, in the viewer's language
 	WaitingForMe bool   // the case waits for the citizen
 	LegalDue     time.Time
+	LegalMetAt   time.Time // zero until a state stopped the legal clock (answered, decided)
 	UpdatedAt    time.Time
 	ClosedAt     time.Time
 	Outcome      string

@@ -5,7 +5,6 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/okno/okno"
 	"github.com/okno/okno/audit"
 	"github.com/okno/okno/blob"
 	"github.com/okno/okno/calendar"
@@ -17,10 +16,10 @@ import (
 )
 
 // Sealer encrypts personal data at rest; *vault.Keyring implements it. aad
-// binds a sealed value to where it is stored.
+// binds a sealed value to where it is stored ("cases.data_enc:12").
 type Sealer interface {
-	Seal(plaintext, aad []byte) ([]byte, error)
-	Open(sealed, aad []byte) ([]byte, error)
+	Seal(plaintext []byte, aad string) ([]byte, error)
+	Open(sealed []byte, aad string) ([]byte, error)
 }
 
 // Processes gives published process versions; *process.Registry implements it.
@@ -70,6 +69,39 @@ type Limits struct {
 	MediaTypes       []string // allowed sniffed types; default JPEG, PNG, WebP, HEIC, PDF
 }
 
+// DefaultLimits are the limits of a service built with zero Limits:
+// photos and scans, as citizens and officials attach them.
+func DefaultLimits() Limits {
+	return Limits{
+		MaxFileSize:      10 << 20,
+		MaxFilesPerCase:  30,
+		MaxFilesPerCall:  5,
+		MaxCommentLength: 10000,
+		MediaTypes:       []string{"image/jpeg", "image/png", "image/webp", "image/heic", "application/pdf"},
+	}
+}
+
+// withDefaults fills the zero fields of l from DefaultLimits.
+func (l Limits) withDefaults() Limits {
+	d := DefaultLimits()
+	if l.MaxFileSize > 0 {
+		d.MaxFileSize = l.MaxFileSize
+	}
+	if l.MaxFilesPerCase > 0 {
+		d.MaxFilesPerCase = l.MaxFilesPerCase
+	}
+	if l.MaxFilesPerCall > 0 {
+		d.MaxFilesPerCall = l.MaxFilesPerCall
+	}
+	if l.MaxCommentLength > 0 {
+		d.MaxCommentLength = l.MaxCommentLength
+	}
+	if len(l.MediaTypes) > 0 {
+		d.MediaTypes = l.MediaTypes
+	}
+	return d
+}
+
 // Deps is what the service is built from.
 type Deps struct {
 	DB        *sqldb.DB
@@ -91,6 +123,10 @@ type Deps struct {
 // schedules it with outbox.Every.
 const DeadlinesTopic = "casework.deadlines"
 
+// ChildDoneTopic is the outbox topic that tells a parent case one of its
+// children reached a terminal state.
+const ChildDoneTopic = "casework.child_done"
+
 // Service is the case engine.
 type Service struct {
 	d     Deps
@@ -98,129 +134,22 @@ type Service struct {
 }
 
 // New builds the service. Register its outbox handlers with Register.
+// Zero limits take DefaultLimits; a nil Logger discards; a nil Now is
+// time.Now.
 func New(d Deps) *Service {
+	d.Limits = d.Limits.withDefaults()
+	if d.Logger == nil {
+		d.Logger = slog.New(slog.DiscardHandler)
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
 	return &Service{d: d, hooks: map[string]Hook{}}
 }
 
-// stub marks the parts of the contract not built yet.
-func stub() error { return okno.Errorf(okno.EINTERNAL, "internal") }
+// now is the service's clock in the form every table stores.
+func (s *Service) now() time.Time { return sqldb.Now(s.d.Now()) }
 
 // RegisterHook makes hook available to process effects of kind "hook"
 // under name. Call before serving.
 func (s *Service) RegisterHook(name string, h Hook) { s.hooks[name] = h }
-
-// Register registers the service's outbox handlers (the deadline scan,
-// child-case completion).
-func (s *Service) Register(q *outbox.Queue) {}
-
-// Open opens a case on the latest published version of the process, as
-// actor (the citizen applying, an operator for a caller, an API client,
-// the system for child cases). One transaction.
-func (s *Service) Open(ctx context.Context, actor okno.Actor, in NewCase) (Case, error) {
-	return Case{}, stub()
-}
-
-// OpenTx is Open inside the caller's transaction, for features that make
-// a case together with their own rows (an appeal, an application).
-func (s *Service) OpenTx(ctx context.Context, tx *sqldb.Tx, actor okno.Actor, in NewCase) (Case, error) {
-	return Case{}, stub()
-}
-
-// Get returns a case actor may see; ENOTFOUND when it does not exist or
-// actor may not see it (never telling the two apart).
-func (s *Service) Get(ctx context.Context, actor okno.Actor, id int64) (Case, error) {
-	return Case{}, stub()
-}
-
-// ByRef is Get by reference number.
-func (s *Service) ByRef(ctx context.Context, actor okno.Actor, ref string) (Case, error) {
-	return Case{}, stub()
-}
-
-// Definition returns the process version a case runs on, for titles.
-func (s *Service) Definition(ctx context.Context, c Case) (process.Version, error) {
-	return process.Version{}, stub()
-}
-
-// Timeline returns the case's events, oldest first; a citizen sees only
-// the citizen-visible ones.
-func (s *Service) Timeline(ctx context.Context, actor okno.Actor, id int64) ([]Event, error) {
-	return nil, stub()
-}
-
-// Documents returns the case's documents actor may see.
-func (s *Service) Documents(ctx context.Context, actor okno.Actor, id int64) ([]Document, error) {
-	return nil, stub()
-}
-
-// ReadDocument returns a document's content (or, with preview, an image's
-// downscaled JPEG) when actor may see the case and the document.
-func (s *Service) ReadDocument(ctx context.Context, actor okno.Actor, caseID, docID int64, preview bool) (Document, []byte, error) {
-	return Document{}, nil, stub()
-}
-
-// Allowed lists the actions actor may take on c now.
-func (s *Service) Allowed(ctx context.Context, actor okno.Actor, c Case) ([]AllowedAction, error) {
-	return nil, stub()
-}
-
-// Act takes an action on a case: checks who, guards, version, required
-// fields and documents; moves the state; updates clocks; records the
-// event, the audit entry and the effects; all in one transaction. A stale
-// version is an ECONFLICT error and changes nothing.
-func (s *Service) Act(ctx context.Context, actor okno.Actor, in ActionInput) (Case, error) {
-	return Case{}, stub()
-}
-
-// Assign moves a case to a position or person within its organisation,
-// or reroutes it to another organisation.
-func (s *Service) Assign(ctx context.Context, actor okno.Actor, caseID, version int64, a Assignment) (Case, error) {
-	return Case{}, stub()
-}
-
-// AssignMany assigns several cases at once (bulk assign in the inbox), in
-// one transaction: all or none.
-func (s *Service) AssignMany(ctx context.Context, actor okno.Actor, caseIDs []int64, a Assignment) (int, error) {
-	return 0, stub()
-}
-
-// Attach adds a document to a case outside an action.
-func (s *Service) Attach(ctx context.Context, actor okno.Actor, caseID, version int64, up Upload) (Document, error) {
-	return Document{}, stub()
-}
-
-// Note adds an internal note, never shown to the citizen.
-func (s *Service) Note(ctx context.Context, actor okno.Actor, caseID, version int64, text string) (Case, error) {
-	return Case{}, stub()
-}
-
-// RunDue is one scan of the scheduler: it claims cases whose step clock or
-// timeout is due (with a lease, so that nodes never take the same case)
-// and escalates them or takes their timeout action. It returns how many
-// cases it handled.
-func (s *Service) RunDue(ctx context.Context) (int, error) {
-	return 0, stub()
-}
-
-// Inbox returns a page of one of the official's inboxes (see View).
-func (s *Service) Inbox(ctx context.Context, actor okno.Actor, q InboxQuery) (Page[InboxItem], error) {
-	return Page[InboxItem]{}, stub()
-}
-
-// Overdue returns the supervisor's view: open, overdue, due-today and
-// escalated counts for the actor's organisation and every one below it.
-func (s *Service) Overdue(ctx context.Context, actor okno.Actor) ([]OrgOverdue, error) {
-	return nil, stub()
-}
-
-// Responsible names who is responsible for the case at its current
-// stage — the assigned person, else the holder of the assigned position,
-// else the organisation — for the citizen's view.
-func (s *Service) Responsible(ctx context.Context, actor okno.Actor, c Case) (Responsible, error) {
-	return Responsible{}, stub()
-}
-
-// Mine returns a page of the citizen's own cases, newest first.
-func (s *Service) Mine(ctx context.Context, actor okno.Actor, after string, limit int) (Page[CitizenItem], error) {
-	return Page[CitizenItem]{}, stub()
-}

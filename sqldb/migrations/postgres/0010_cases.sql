@@ -65,13 +65,27 @@ CREATE UNIQUE INDEX cases_ref ON cases (ref);
 CREATE UNIQUE INDEX cases_idempotency ON cases (created_by, idempotency_key) WHERE idempotency_key IS NOT NULL;
 -- The scheduler's scan: only cases with something due are in this index.
 CREATE INDEX cases_next_due ON cases (next_due_at) WHERE next_due_at IS NOT NULL;
--- Inboxes: an organisation's open cases by legal deadline, and by id for
--- keyset pages; a person's own; a position's; the escalated-to view.
-CREATE INDEX cases_org_open ON cases (org_id, legal_due_at, id) WHERE closed_at IS NULL;
-CREATE INDEX cases_org_id ON cases (org_id, id);
+-- Inboxes (casework/inbox.go). Each view reads its page in (legal_due_at,
+-- id) order from an index holding exactly its rows, so a page costs the
+-- same however many cases there are:
+--   org, overdue, due today                cases_org_open
+--   unassigned                             cases_unassigned
+--   mine: my own                           cases_assignee
+--   mine: my positions' with nobody        cases_position
+--   escalated to my organisation           cases_escalated
+--   closed                                 cases_org_closed
+-- cases_org_open also holds what decides whether a clock ran out or runs
+-- out today, so that the due-today view and the supervisor's counts test
+-- it without reading table rows; closed_at, always NULL in it, is there
+-- because SQLite does not count a partial index's own condition as a
+-- column the index covers.
+CREATE INDEX cases_org_open ON cases (org_id, legal_due_at, id, closed_at, legal_met_at, legal_paused_at, step_due_at, step_paused_at)
+    WHERE closed_at IS NULL;
+CREATE INDEX cases_unassigned ON cases (org_id, legal_due_at, id) WHERE closed_at IS NULL AND assignee_id IS NULL;
 CREATE INDEX cases_assignee ON cases (assignee_id, legal_due_at, id) WHERE closed_at IS NULL;
-CREATE INDEX cases_position ON cases (position_id, legal_due_at, id) WHERE closed_at IS NULL;
+CREATE INDEX cases_position ON cases (position_id, legal_due_at, id) WHERE closed_at IS NULL AND assignee_id IS NULL;
 CREATE INDEX cases_escalated ON cases (escalated_org_id, legal_due_at, id) WHERE escalated_org_id IS NOT NULL;
+CREATE INDEX cases_org_closed ON cases (org_id, legal_due_at, id) WHERE closed_at IS NOT NULL;
 CREATE INDEX cases_applicant ON cases (applicant_id, id);
 CREATE INDEX cases_parent ON cases (parent_id) WHERE parent_id IS NOT NULL;
 
