@@ -24,6 +24,9 @@ import (
 	"time"
 
 	"github.com/okno/okno/audit"
+	"github.com/okno/okno/blob"
+	"github.com/okno/okno/calendar"
+	"github.com/okno/okno/casework"
 	"github.com/okno/okno/geo"
 	"github.com/okno/okno/i18n"
 	"github.com/okno/okno/identity"
@@ -32,6 +35,7 @@ import (
 	"github.com/okno/okno/notify"
 	"github.com/okno/okno/org"
 	"github.com/okno/okno/outbox"
+	"github.com/okno/okno/process"
 	"github.com/okno/okno/sqldb"
 	"github.com/okno/okno/vault"
 	"github.com/okno/okno/web"
@@ -52,7 +56,12 @@ type Config struct {
 	// /demo/mailbox page shows, instead of failing when no gateway is set.
 	DemoMailbox bool
 	SMTP        notify.SMTPConfig // Addr empty: no e-mail gateway
-	Workers     int
+	SMPP        notify.SMPPConfig // Addr empty: no SMS gateway
+	// BaseURL is the portal's public address, for links in e-mail and SMS.
+	BaseURL string
+	// TimeZone is the region's time zone for deadlines ("" is Europe/Moscow).
+	TimeZone string
+	Workers  int
 	// CheckpointEvery is how often the audit log gets a signed checkpoint (default 10 min).
 	CheckpointEvery time.Duration
 	Logger          *slog.Logger
@@ -61,21 +70,29 @@ type Config struct {
 
 // App is a running Okno: its services and the doors to them.
 type App struct {
-	cfg      Config
-	log      *slog.Logger
-	DB       *sqldb.DB
-	Keys     *vault.Keyring
-	Audit    *audit.Log
-	AuditKey ed25519.PublicKey // for verifiers
-	Outbox   *outbox.Queue
-	Catalog  *i18n.Catalog
-	Metrics  *metrics.Registry
-	Identity *identity.Service
-	Orgs     *org.Service
-	Geo      *geo.Service
-	Cabinet  *notify.Cabinet
-	Mailbox  *notify.Mailbox // nil unless DemoMailbox
-	Web      *web.Server
+	cfg       Config
+	log       *slog.Logger
+	DB        *sqldb.DB
+	Keys      *vault.Keyring
+	Audit     *audit.Log
+	AuditKey  ed25519.PublicKey // for verifiers
+	Outbox    *outbox.Queue
+	Catalog   *i18n.Catalog
+	Metrics   *metrics.Registry
+	Identity  *identity.Service
+	Orgs      *org.Service
+	Geo       *geo.Service
+	Cabinet   *notify.Cabinet
+	Notices   *notify.Notices
+	Channels  *notify.Preferences
+	Webhooks  *notify.Webhooks
+	sms       *notify.SMPP
+	Processes *process.Registry
+	Calendar  *calendar.Service
+	Blobs     *blob.FS
+	Cases     *casework.Service
+	Mailbox   *notify.Mailbox // nil unless DemoMailbox
+	Web       *web.Server
 }
 
 // Open builds everything and migrates the database. Close releases it.
@@ -136,11 +153,21 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	if cfg.DemoMailbox {
 		a.Mailbox = notify.NewMailbox(db, a.Keys, cfg.Now)
 	}
-	router := notify.NewRouter(smtp, a.Mailbox, a.Cabinet)
+	var sms *notify.SMPP
+	if cfg.SMPP.Addr != "" {
+		if sms, err = notify.NewSMPP(cfg.SMPP, cfg.Now); err != nil {
+			return nil, err
+		}
+	}
+	a.sms = sms
+	router := notify.NewRouter(smtp, a.Mailbox, a.Cabinet).WithSMS(sms)
 
 	a.Identity = identity.New(db, a.Keys, a.Audit, a.Outbox, cfg.Now, identity.Options{Translate: ru.T, Logger: a.log})
 	a.Orgs = org.New(db, a.Audit, cfg.Now)
 	a.Geo = geo.New(db, a.Audit, cfg.Now)
+	if err := a.openCasework(ctx, router); err != nil {
+		return nil, err
+	}
 
 	a.Outbox.Register(identity.DeliverTopic, identity.DeliverHandler(a.Identity, identitySender{router}))
 	a.Outbox.Register(checkpointTopic, func(ctx context.Context, _ outbox.Message) error {
@@ -176,6 +203,11 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		Territories:   a.Geo,
 		Inbox:         a.Cabinet,
 		Mailbox:       demoMailbox(a.Mailbox),
+		Cases:         a.Cases,
+		Calendars:     a.Calendar,
+		Processes:     a.Processes,
+		Channels:      a.Channels,
+		Webhooks:      a.Webhooks,
 	})
 	ok = true
 	return a, nil
@@ -190,6 +222,12 @@ func (a *App) Run(ctx context.Context, ln net.Listener) error {
 	if err := a.Outbox.Every(ctx, checkpointTopic, a.cfg.CheckpointEvery); err != nil {
 		return err
 	}
+	if err := a.Outbox.Every(ctx, casework.DeadlinesTopic, deadlinesEvery); err != nil {
+		return err
+	}
+	calCtx, stopCal := context.WithCancel(ctx)
+	defer stopCal()
+	go a.refreshCalendar(calCtx)
 	var wg sync.WaitGroup
 	errs := make([]error, 2)
 	wg.Add(2)
@@ -215,8 +253,13 @@ func (a *App) Run(ctx context.Context, ln net.Listener) error {
 	return errors.Join(errs...)
 }
 
-// Close releases the database.
-func (a *App) Close() error { return a.DB.Close() }
+// Close releases the database and the SMS gateway's connection.
+func (a *App) Close() error {
+	if a.sms != nil {
+		a.sms.Close()
+	}
+	return a.DB.Close()
+}
 
 // loadOrCreateSecret reads a 32-byte secret file, creating it on first use.
 // Replicas share the data directory's copy or get the same file deployed.

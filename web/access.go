@@ -18,11 +18,13 @@ const (
 	accessAPIKey
 	accessStaffSignedIn
 	accessAPIClient
+	accessAPIActor
 )
 
 // Access says who may use a route. Build one with Public, AnonymousOnly,
-// Citizen, CitizenAssured, Staff, StaffWith or APIKeyAccess; the zero value
-// admits nobody, so a forgotten rule fails closed (and fails the route test).
+// Citizen, CitizenAssured, Staff, StaffWith, APIKeyAccess, APIClient or
+// APIActor; the zero value admits nobody, so a forgotten rule fails closed
+// (and fails the route test).
 type Access struct {
 	kind      accessKind
 	roles     []okno.Role
@@ -60,6 +62,13 @@ func StaffSignedIn() Access { return Access{kind: accessStaffSignedIn} }
 // APIClient admits API keys and signed-in people (only under /api/): the
 // read-only API that the portal's own pages may call too.
 func APIClient() Access { return Access{kind: accessAPIClient} }
+
+// APIActor admits whoever can act through the API (only under /api/): API
+// keys, signed-in citizens, and staff acting for an organisation — not
+// staff who have chosen none. The case API uses it for reads and writes
+// alike: the case engine decides per case, and a signed-in person's write
+// needs the session's CSRF token like any form (the middleware checks it).
+func APIActor() Access { return Access{kind: accessAPIActor, assurance: AssuranceSimplified} }
 
 func (a Access) valid() bool {
 	return a.kind != accessUnset && (a.kind != accessStaff || allValid(a.roles))
@@ -101,6 +110,8 @@ func (a Access) String() string {
 		return "staff-signed-in"
 	case accessAPIClient:
 		return "apikey|session"
+	case accessAPIActor:
+		return "apikey|citizen|staff"
 	}
 	return "unset"
 }
@@ -134,6 +145,9 @@ func (a Access) Allows(actor okno.Actor, assurance Assurance) bool {
 		return actor.Kind == okno.ActorStaff
 	case accessAPIClient:
 		return actor.Kind == okno.ActorAPIKey || actor.Kind == okno.ActorCitizen || actor.Kind == okno.ActorStaff
+	case accessAPIActor:
+		return actor.Kind == okno.ActorAPIKey || (actor.Kind == okno.ActorCitizen && assurance >= a.assurance) ||
+			(actor.Kind == okno.ActorStaff && actor.OrgID != 0)
 	}
 	return false
 }

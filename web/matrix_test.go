@@ -1,14 +1,20 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"image"
+	"image/png"
+	"net/http"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/okno/okno"
+	"github.com/okno/okno/casework"
 	"github.com/okno/okno/identity"
 	"github.com/okno/okno/notify"
 	"github.com/okno/okno/org"
@@ -35,6 +41,9 @@ type world struct {
 	standard   int64 // a standard-level citizen, for the operator's confirm
 	note       int64 // a notification of citizen-simplified
 	spareKey   int64 // a key of A for the revoke route to revoke
+	caseID     int64 // an appeal to A by citizen-simplified, in moderation
+	docID      int64 // the photo citizen-simplified attached to it
+	webhook    int64 // a webhook subscription of A
 }
 
 const castPassword = "пароль для матрицы доступа"
@@ -134,7 +143,41 @@ func buildWorld(t *testing.T, live *webtest.Live) world {
 	mustOK(t, err)
 	w.spareKey = spare.ID
 	w.cast = append(w.cast, realActor{name: "apikey", key: secret, actor: okno.Actor{Kind: okno.ActorAPIKey, APIKeyID: k.ID, OrgID: w.a.ID}})
+	w.openCase(t, live, simplified.actor)
+	_, sub, err := live.App.Webhooks.Subscribe(ctx, w.actor(t, "staff-admin").actor, w.a.ID, "https://cur.spb.example/okno", []string{"case.*"})
+	mustOK(t, err)
+	w.webhook = sub.ID
 	return w
+}
+
+// openCase gives the world a case of organisation A whose applicant is
+// citizen, with a photo: the thing every case route is asked about.
+func (w *world) openCase(t *testing.T, live *webtest.Live, citizen okno.Actor) {
+	t.Helper()
+	ctx := context.Background()
+	c, err := live.App.Cases.Open(ctx, citizen, casework.NewCase{Process: "appeal", OrgID: w.a.ID, Subject: "Яма во дворе",
+		Documents: []casework.Upload{{Name: "яма.png", Content: testPNG(t)}}})
+	mustOK(t, err)
+	docs, err := live.App.Cases.Documents(ctx, citizen, c.ID)
+	mustOK(t, err)
+	if len(docs) != 1 {
+		t.Fatalf("the world's case has %d documents, want 1", len(docs))
+	}
+	w.caseID, w.docID = c.ID, docs[0].ID
+}
+
+// testPNG is a small real PNG image: content sniffing must see an image.
+func testPNG(t testing.TB) []byte {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, 4, 3))
+	for i := range img.Pix {
+		img.Pix[i] = byte(i * 7)
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
 }
 
 // target is the path the matrix requests for a route pattern: wildcards
@@ -154,8 +197,53 @@ func (w world) target(pattern string) string {
 		return pattern + "?parent=" + a
 	case "/assets/{path...}":
 		return "/assets/css/okno.css"
+	case "/api/v1/processes/{name}":
+		return "/api/v1/processes/appeal"
+	case "/api/v1/webhooks/{id}/delete":
+		return "/api/v1/webhooks/" + strconv.FormatInt(w.webhook, 10) + "/delete"
+	}
+	if strings.Contains(pattern, "/cases/{id}") {
+		p := strings.ReplaceAll(pattern, "{id}", strconv.FormatInt(w.caseID, 10))
+		return strings.ReplaceAll(p, "{doc}", strconv.FormatInt(w.docID, 10))
 	}
 	return strings.ReplaceAll(pattern, "{id}", a)
+}
+
+// apiBody is the JSON the matrix posts to an API route: enough for the
+// feature to decide who may, never enough to change anything.
+func (w world) apiBody(pattern string) string {
+	if pattern == "/api/v1/cases" {
+		// Missing process and subject: those who may open a case for A
+		// get 422, the others 403.
+		return `{"org_id": ` + strconv.FormatInt(w.a.ID, 10) + `}`
+	}
+	return `{}`
+}
+
+var csrfTokenRE = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
+
+// postJSON posts body to path as a script of the portal or an API client
+// does: JSON, with the session cookie and the CSRF token of page (the
+// last page the actor saw) in the header, or with the API key. It
+// returns the status.
+func postJSON(t *testing.T, live *webtest.Live, ra realActor, page, path, body string) int {
+	t.Helper()
+	req, err := http.NewRequest("POST", live.URL+path, strings.NewReader(body))
+	mustOK(t, err)
+	req.Header.Set("Content-Type", "application/json")
+	if ra.token != "" {
+		req.AddCookie(&http.Cookie{Name: "okno_session", Value: ra.token})
+	}
+	if m := csrfTokenRE.FindStringSubmatch(page); m != nil && ra.token != "" {
+		req.Header.Set(web.CSRFHeader, m[1])
+	}
+	if ra.key != "" {
+		req.Header.Set("Authorization", "Bearer "+ra.key)
+	}
+	res, err := http.DefaultClient.Do(req)
+	mustOK(t, err)
+	res.Body.Close()
+	return res.StatusCode
 }
 
 // handlerDecides lists, per route, the actors the route's rule admits but
@@ -170,6 +258,55 @@ var handlerDecides = map[string]map[string]int{
 	"POST /admin/territories":               {"staff-admin": 403, "admin-other-org": 403},
 	"POST /admin/api-keys/{id}/revoke":      {"admin-other-org": 404},
 	"POST /cabinet/notifications/{id}/read": {"citizen-standard": 404, "citizen-confirmed": 404, "another-citizen": 404},
+	// The production calendar is the region's: district administrators
+	// are refused by the handler (Organisations.CanAdministerRegion).
+	"GET /admin/calendar":  {"staff-admin": 403, "admin-other-org": 403},
+	"POST /admin/calendar": {"staff-admin": 403, "admin-other-org": 403},
+
+	// The world's case is citizen-simplified's, to organisation A: other
+	// citizens and B's administrator do not see it (404, as if it did not
+	// exist); the applicant, A's staff, the region's administrator (A is
+	// below the region) and A's key do: a page or document is theirs
+	// (200), and a POST with an empty body is a stale version (409). The
+	// route rules keep citizens off staff pages and staff off citizens'.
+	"GET /cabinet/cases/{id}":                 caseDecides(200),
+	"POST /cabinet/cases/{id}/actions":        caseDecides(409),
+	"GET /cabinet/cases/{id}/documents/{doc}": caseDecides(200),
+	"GET /api/v1/cases/{id}":                  caseDecides(200),
+	"GET /api/v1/cases/{id}/timeline":         caseDecides(200),
+	"GET /api/v1/cases/{id}/actions":          caseDecides(200),
+	"POST /api/v1/cases/{id}/actions":         caseDecides(409),
+	"POST /api/v1/cases/{id}/assign":          caseDecides(409),
+	"GET /api/v1/cases/{id}/documents":        caseDecides(200),
+	"GET /api/v1/cases/{id}/documents/{doc}":  caseDecides(200),
+	"GET /staff/cases/{id}":                   caseDecides(200),
+	"POST /staff/cases/{id}/actions":          caseDecides(409),
+	"GET /staff/cases/{id}/documents/{doc}":   caseDecides(200),
+	// These check the form before the case: those who see it get 422.
+	"POST /staff/cases/{id}/assign":    caseDecides(0),
+	"POST /staff/cases/{id}/documents": caseDecides(0),
+	"POST /staff/cases/{id}/notes":     caseDecides(0),
+	// A's subscription: A's administrator ends it (204); B's is told it
+	// does not exist. The region's administrator comes after A's, when it
+	// is gone.
+	"POST /api/v1/webhooks/{id}/delete": {"staff-admin": 204, "admin-other-org": 404},
+	// Opening a case for A: citizens for themselves, A's operators,
+	// officials and key may (then 422: the body lacks the process and
+	// subject); other staff may not.
+	"POST /api/v1/cases": {"staff-supervisor": 403, "staff-owner": 403, "staff-controller": 403, "staff-admin": 403,
+		"admin-other-org": 403, "admin-region": 403},
+}
+
+// caseDecides is what the case engine answers about the world's case:
+// 404 to those who must not see it, want to those who do (0: whatever
+// the handler makes of the request, short of 5xx).
+func caseDecides(want int) map[string]int {
+	m := map[string]int{"citizen-standard": 404, "citizen-confirmed": 404, "another-citizen": 404, "admin-other-org": 404}
+	for _, n := range []string{"citizen-simplified", "staff-operator", "staff-official", "staff-supervisor", "staff-owner",
+		"staff-controller", "staff-admin", "admin-region", "apikey"} {
+		m[n] = want
+	}
+	return m
 }
 
 // TestAuthorisationMatrix requests every route of the real route table as
@@ -197,9 +334,12 @@ func TestAuthorisationMatrix(t *testing.T) {
 					v := live.NewVisitor(t).NoRedirects().SignedIn(ra.token).Bearer(ra.key)
 					v.Get("/design") // a page with a form: the CSRF token a browser would have
 					path := w.target(rt.Pattern)
-					if rt.Method == "GET" {
+					switch {
+					case rt.Method == "GET":
 						v.Get(path)
-					} else {
+					case rt.IsAPI():
+						v.Status = postJSON(t, live, ra, v.Last, path, w.apiBody(rt.Pattern))
+					default:
 						v.Post(path)
 					}
 					loc := v.Location()

@@ -19,8 +19,14 @@ type APIDoc struct {
 	Tags        []string
 	Params      []APIParam
 	Request     Schema // JSON body; nil for none
+	// RequestForm is a multipart/form-data body (files), instead of or
+	// besides the JSON one; nil for none.
+	RequestForm Schema
 	Response    Schema // JSON body of the success answer
-	Status      int    // success status; 0 means 200
+	// Produces is the media type of a success answer that is not JSON (a
+	// file), whose body is then described as binary; "" for JSON.
+	Produces string
+	Status   int // success status; 0 means 200
 }
 
 // APIParam is a path, query or header parameter.
@@ -74,7 +80,10 @@ func operation(rt Route) map[string]any {
 		status = http.StatusOK
 	}
 	ok := map[string]any{"description": http.StatusText(status)}
-	if d.Response != nil {
+	switch {
+	case d.Produces != "":
+		ok["content"] = map[string]any{d.Produces: map[string]any{"schema": Schema{"type": "string", "format": "binary"}}}
+	case d.Response != nil:
 		ok["content"] = map[string]any{"application/json": map[string]any{"schema": d.Response}}
 	}
 	op := map[string]any{
@@ -102,11 +111,17 @@ func operation(rt Route) map[string]any {
 	if params != nil {
 		op["parameters"] = params
 	}
-	if d.Request != nil {
-		op["requestBody"] = map[string]any{"required": true,
-			"content": map[string]any{"application/json": map[string]any{"schema": d.Request}}}
+	if d.Request != nil || d.RequestForm != nil {
+		content := map[string]any{}
+		if d.Request != nil {
+			content["application/json"] = map[string]any{"schema": d.Request}
+		}
+		if d.RequestForm != nil {
+			content["multipart/form-data"] = map[string]any{"schema": d.RequestForm}
+		}
+		op["requestBody"] = map[string]any{"required": true, "content": content}
 	}
-	if rt.Access.kind == accessAPIKey {
+	if rt.Access.kind == accessAPIKey || rt.Access.kind == accessAPIActor {
 		op["security"] = []any{map[string]any{"apiKey": []string{}}}
 	}
 	return op

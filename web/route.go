@@ -62,7 +62,7 @@ func routeProblems(routes []Route) []string {
 		if !rt.IsAPI() && rt.API != nil {
 			out = append(out, name+": APIDoc on a route outside "+apiPrefix)
 		}
-		if (rt.Access.kind == accessAPIKey || rt.Access.kind == accessAPIClient) && !rt.IsAPI() {
+		if (rt.Access.kind == accessAPIKey || rt.Access.kind == accessAPIClient || rt.Access.kind == accessAPIActor) && !rt.IsAPI() {
 			out = append(out, name+": API-key access outside "+apiPrefix)
 		}
 	}

@@ -35,7 +35,10 @@ func staffTiles(l i18n.Localizer, roles []okno.Role) []tile {
 		out = append(out, tile{Title: l.T("web.staff.tile_citizens"), Text: l.T("web.staff.tile_citizens_text"), URL: "/staff/citizens"})
 	}
 	if has(okno.RoleOfficial) || has(okno.RoleSupervisor) || has(okno.RoleController) {
-		out = append(out, tile{Title: l.T("web.staff.tile_inbox"), Text: l.T("web.staff.tile_inbox_text"), Soon: true})
+		out = append(out, tile{Title: l.T("web.staff.tile_inbox"), Text: l.T("web.staff.tile_inbox_text"), URL: "/staff/cases"})
+	}
+	if has(okno.RoleSupervisor) || has(okno.RoleController) || has(okno.RoleAdmin) {
+		out = append(out, tile{Title: l.T("web.overdue.title"), Text: l.T("web.overdue.tile_text"), URL: "/staff/overdue"})
 	}
 	if has(okno.RoleAdmin) {
 		out = append(out,

@@ -31,6 +31,11 @@ type Config struct {
 	SMTPFrom      string
 	SMTPUser      string
 	SMTPPassword  string
+	SMPPAddr      string
+	SMPPSystemID  string
+	SMPPPassword  string
+	SMPPSource    string
+	BaseURL       string
 	ShutdownGrace time.Duration
 }
 
@@ -60,6 +65,13 @@ func settings() []setting {
 		{"smtp-password", "SMTP password (prefer the environment or the config file to a flag)", func(fs *flag.FlagSet, c *Config) {
 			fs.StringVar(&c.SMTPPassword, "smtp-password", c.SMTPPassword, "")
 		}},
+		{"smpp-addr", "SMPP exchange host:port for SMS; empty keeps SMS in the demo mailbox", func(fs *flag.FlagSet, c *Config) { fs.StringVar(&c.SMPPAddr, "smpp-addr", c.SMPPAddr, "") }},
+		{"smpp-system-id", "SMPP system_id (account) at the exchange", func(fs *flag.FlagSet, c *Config) { fs.StringVar(&c.SMPPSystemID, "smpp-system-id", c.SMPPSystemID, "") }},
+		{"smpp-password", "SMPP password (prefer the environment or the config file to a flag)", func(fs *flag.FlagSet, c *Config) {
+			fs.StringVar(&c.SMPPPassword, "smpp-password", c.SMPPPassword, "")
+		}},
+		{"smpp-source", "sender name or number of SMS", func(fs *flag.FlagSet, c *Config) { fs.StringVar(&c.SMPPSource, "smpp-source", c.SMPPSource, "") }},
+		{"base-url", "the portal's public address, for links in e-mail and SMS (default: http://ADDR)", func(fs *flag.FlagSet, c *Config) { fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "") }},
 		{"shutdown-grace", "how long to wait for requests and jobs to finish on shutdown", func(fs *flag.FlagSet, c *Config) {
 			fs.DurationVar(&c.ShutdownGrace, "shutdown-grace", c.ShutdownGrace, "")
 		}},
@@ -75,6 +87,7 @@ func defaultConfig() Config {
 		LogFormat:     "json",
 		Workers:       2,
 		SMTPFrom:      "okno@localhost",
+		SMPPSource:    "Okno",
 		ShutdownGrace: 15 * time.Second,
 	}
 }
@@ -186,6 +199,17 @@ func (c Config) Validate() error {
 		if _, _, err := net.SplitHostPort(c.SMTPAddr); err != nil {
 			p = append(p, fmt.Sprintf("smtp-addr %q is not host:port", c.SMTPAddr))
 		}
+	}
+	if c.SMPPAddr != "" {
+		if _, _, err := net.SplitHostPort(c.SMPPAddr); err != nil {
+			p = append(p, fmt.Sprintf("smpp-addr %q is not host:port", c.SMPPAddr))
+		}
+		if c.SMPPSystemID == "" {
+			p = append(p, "smpp-system-id is needed with smpp-addr")
+		}
+	}
+	if c.BaseURL != "" && !strings.HasPrefix(c.BaseURL, "https://") && !strings.HasPrefix(c.BaseURL, "http://") {
+		p = append(p, fmt.Sprintf("base-url %q must start with https:// (or http:// for local use)", c.BaseURL))
 	}
 	if c.ShutdownGrace <= 0 {
 		p = append(p, "shutdown-grace must be positive")

@@ -41,6 +41,11 @@ func commands() map[string]command {
 		"keys rotate":      {"add a new master key and rewrap every personal-data key", cmdKeysRotate},
 		"audit verify":     {"prove the audit log is intact; non-zero exit names the first bad entry", cmdAuditVerify},
 		"audit checkpoint": {"sign a checkpoint of the audit log now", cmdAuditCheckpoint},
+		"calendar import":  {"import a year of the production calendar: okno calendar import FILE.xml", cmdCalendarImport},
+		"calendar show":    {"print a year's holidays, moved days off and short days: okno calendar show YEAR", cmdCalendarShow},
+		"process validate": {"check process definition files: okno process validate [--lang en] FILE...", cmdProcessValidate},
+		"process publish":  {"publish a process definition as its next version: okno process publish [flags] FILE", cmdProcessPublish},
+		"process list":     {"list the latest version of every published process", cmdProcessList},
 		"version":          {"print the version", cmdVersion},
 	}
 }

@@ -33,10 +33,20 @@ func openApp(ctx context.Context, env *Env, name string, args []string, demoMode
 		DevInsecureCookies: demoMode && !cfg.BehindTLS && isLoopback(cfg.Addr),
 		DemoMailbox:        demoMode,
 		SMTP:               notify.SMTPConfig{Addr: cfg.SMTPAddr, From: cfg.SMTPFrom, Username: cfg.SMTPUser, Password: cfg.SMTPPassword},
+		SMPP:               notify.SMPPConfig{Addr: cfg.SMPPAddr, SystemID: cfg.SMPPSystemID, Password: cfg.SMPPPassword, SourceAddr: cfg.SMPPSource},
+		BaseURL:            baseURL(cfg),
 		Workers:            cfg.Workers,
 		Logger:             log,
 	})
 	return a, cfg, rest, err
+}
+
+// baseURL is the configured public address, or the listening address.
+func baseURL(cfg Config) string {
+	if cfg.BaseURL != "" {
+		return cfg.BaseURL
+	}
+	return "http://" + cfg.Addr
 }
 
 func newLogger(env *Env, cfg Config) *slog.Logger {

@@ -175,6 +175,10 @@ func TestWalk(t *testing.T) {
 	b.CheckPage("admin staff")
 	b.Visit("/admin/territories")
 	b.CheckPage("admin territories")
+	b.Visit("/staff/cases?view=org")
+	b.CheckPage("inbox")
+	b.Visit("/staff/overdue")
+	b.CheckPage("deadlines overview")
 
 	// What the walk created is really there.
 	p, err := a.Identity.FindByEmail(context.Background(), okno.Actor{Kind: okno.ActorStaff, OrgID: 1, Roles: []okno.Role{okno.RoleOperator}}, "anna@example.ru")

@@ -39,3 +39,31 @@
     focusErrorSummary(event.target);
   });
 })();
+
+// Back office (staff-case.html): choosing a reply template fills the
+// action's comment when it is empty or still holds a template's text; the
+// server does the same for an empty comment when script is off.
+(function () {
+  "use strict";
+  document.addEventListener("change", function (event) {
+    var select = event.target;
+    if (!select.matches || !select.matches("select[data-reply-to]")) {
+      return;
+    }
+    var option = select.options[select.selectedIndex];
+    var comment = document.getElementById(select.getAttribute("data-reply-to"));
+    if (!comment || !option) {
+      return;
+    }
+    if (comment.value.trim() === "" || comment.hasAttribute("data-from-reply")) {
+      comment.value = option.getAttribute("data-body") || "";
+      comment.setAttribute("data-from-reply", "");
+    }
+  });
+  // Once the official edits it, the text is theirs: another template must not replace it.
+  document.addEventListener("input", function (event) {
+    if (event.target.removeAttribute) {
+      event.target.removeAttribute("data-from-reply");
+    }
+  });
+})();
