@@ -117,6 +117,9 @@ func loadDemo(ctx context.Context, env *Env, a *app.App) error {
 	if err != nil {
 		return fmt.Errorf("demo data: %w", err)
 	}
+	if err := demo.LoadCases(ctx, a.DB, a.Cases); err != nil {
+		return fmt.Errorf("demo cases: %w", err)
+	}
 	if loaded {
 		fmt.Fprintln(env.Stdout, "Демо-данные Санкт-Петербурга загружены.")
 	}
