@@ -17,8 +17,12 @@ const (
 	templateAssigned  = "case.assigned"
 	templateRerouted  = "case.rerouted"
 	eventOpened       = "case.opened"
-	eventEscalated    = "case.escalated"
-	eventRerouted     = "case.rerouted"
+	// The generic templates a notice falls back to when the process has
+	// none of its own (one an administrator published brings no texts).
+	templateOpened = "case.opened"
+	templateAction = "case.action"
+	eventEscalated = "case.escalated"
+	eventRerouted  = "case.rerouted"
 )
 
 // effects carries out the effects of action a, just taken on r as event
@@ -146,7 +150,7 @@ func (s *Service) notice(r record, def *process.Definition, ev, user int64, aud 
 	return notify.Notice{
 		Key:      "case:" + idString(r.ID) + ":event:" + idString(ev) + ":user:" + idString(user),
 		UserID:   user,
-		Template: tmpl,
+		Template: s.template(tmpl, r.Process+".opened", audience),
 		Audience: audience,
 		Vars: map[string]string{
 			"ref":      r.Ref,
@@ -156,6 +160,34 @@ func (s *Service) notice(r record, def *process.Definition, ev, user int64, aud 
 		},
 		Link: link,
 	}
+}
+
+// TemplateChecker is what Notices may offer to say whether it has a
+// template for an audience; *notify.Notices does. With it, a notice whose
+// process-specific template is missing ("<process>.opened",
+// "<process>.<action>") falls back to the generic "case.opened" or
+// "case.action" instead of failing the action; without it, names are
+// used as they are.
+type TemplateChecker interface {
+	Has(template, audience string) bool
+}
+
+// template is tmpl, or the generic template that stands in for it when
+// Notices has no tmpl for audience. opened is the name of the process's
+// opening template.
+func (s *Service) template(tmpl, opened, audience string) string {
+	tc, ok := s.d.Notices.(TemplateChecker)
+	if !ok || tc.Has(tmpl, audience) {
+		return tmpl
+	}
+	generic := templateAction
+	if tmpl == opened {
+		generic = templateOpened
+	}
+	if !tc.Has(generic, audience) {
+		return tmpl // notify reports the missing template
+	}
+	return generic
 }
 
 // lastDay is the last day of the case's legal clock, as people read a

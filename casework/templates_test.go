@@ -30,7 +30,8 @@ func TestTemplates(t *testing.T) {
 	if err := json.Unmarshal(b, &file); err != nil {
 		t.Fatal(err)
 	}
-	need := map[string]bool{"case.escalated/staff": true, "case.assigned/staff": true, "case.rerouted/staff": true}
+	need := map[string]bool{"case.escalated/staff": true, "case.assigned/staff": true, "case.rerouted/staff": true,
+		"case.opened/applicant": true, "case.action/applicant": true, "case.action/staff": true}
 	shipped, err := process.Shipped()
 	if err != nil {
 		t.Fatal(err)

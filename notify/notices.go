@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -105,6 +106,13 @@ func (ns *Notices) Register(q *outbox.Queue) {
 	q.Register(DeliverTopic, ns.deliver, outbox.MaxAttempts(deliverAttempts))
 }
 
+// Has reports whether a template has texts for audience ("applicant",
+// "staff"), so that a feature can fall back to a generic template when a
+// process an administrator published brings none of its own.
+func (ns *Notices) Has(template, audience string) bool {
+	return ns.cfg.Templates.Has(template, audience)
+}
+
 // Limits on a notice: it is built by code, but it travels through tables.
 const (
 	maxNoticeKey  = 200
@@ -138,24 +146,11 @@ func (ns *Notices) Notify(ctx context.Context, tx *sqldb.Tx, n Notice) error {
 	if err != nil {
 		return fmt.Errorf("notify: notice %s: %w", n.Key, err)
 	}
-	now := sqldb.Now(ns.cfg.Now())
-	for _, ch := range chans {
-		var id int64
-		err := tx.QueryRowContext(ctx, `INSERT INTO notify_deliveries
-				(notice_key, channel, user_id, template, audience, vars, link, status, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)
-			ON CONFLICT (notice_key, channel) DO NOTHING
-			RETURNING id`,
-			n.Key, string(ch), n.UserID, n.Template, n.Audience, string(varsJSON), n.Link, now, now).Scan(&id)
-		if errors.Is(err, sql.ErrNoRows) {
-			continue // this notice was given before
-		}
-		if sqldb.ViolationOf(err) == sqldb.ForeignKey {
-			return okno.Wrap(okno.EINVALID, "notify.recipient_missing", err)
-		}
-		if err != nil {
-			return fmt.Errorf("notify: notice %s: %w", n.Key, err)
-		}
+	ids, err := ns.insertDeliveries(ctx, tx, n, chans, string(varsJSON))
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
 		payload, _ := json.Marshal(deliverPayload{Delivery: id}) // cannot fail
 		err = ns.cfg.Outbox.Enqueue(ctx, tx, outbox.Message{Topic: DeliverTopic, Key: "delivery:" + strconv.FormatInt(id, 10), Payload: payload})
 		if err != nil {
@@ -163,6 +158,52 @@ func (ns *Notices) Notify(ctx context.Context, tx *sqldb.Tx, n Notice) error {
 		}
 	}
 	return nil
+}
+
+// insertDeliveries writes n's delivery on each of chans in one statement
+// (a notice's deliveries are written by every case action, in its
+// transaction) and returns the ids of those that are new, in ascending
+// order: a channel the notice was given on before is left alone.
+func (ns *Notices) insertDeliveries(ctx context.Context, tx *sqldb.Tx, n Notice, chans []Channel, vars string) ([]int64, error) {
+	if len(chans) == 0 {
+		return nil, nil
+	}
+	now := sqldb.Now(ns.cfg.Now())
+	var q strings.Builder
+	q.WriteString(`INSERT INTO notify_deliveries
+		(notice_key, channel, user_id, template, audience, vars, link, status, created_at, updated_at) VALUES `)
+	args := make([]any, 0, 9*len(chans))
+	for i, ch := range chans {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteString(`(?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)`)
+		args = append(args, n.Key, string(ch), n.UserID, n.Template, n.Audience, vars, n.Link, now, now)
+	}
+	q.WriteString(` ON CONFLICT (notice_key, channel) DO NOTHING RETURNING id`)
+	rows, err := tx.QueryContext(ctx, q.String(), args...)
+	if sqldb.ViolationOf(err) == sqldb.ForeignKey {
+		return nil, okno.Wrap(okno.EINVALID, "notify.recipient_missing", err)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("notify: notice %s: %w", n.Key, err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("notify: notice %s: %w", n.Key, err)
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); sqldb.ViolationOf(err) == sqldb.ForeignKey {
+		return nil, okno.Wrap(okno.EINVALID, "notify.recipient_missing", err)
+	} else if err != nil {
+		return nil, fmt.Errorf("notify: notice %s: %w", n.Key, err)
+	}
+	slices.Sort(ids)
+	return ids, nil
 }
 
 // deliverPayload is a delivery's outbox message: the row holds the rest.

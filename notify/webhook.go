@@ -65,6 +65,7 @@ type Webhooks struct {
 	cfg    WebhooksConfig
 	client *http.Client
 	log    *slog.Logger
+	cache  subscriptionCache // what Emit remembers; see subscriptionsTTL
 }
 
 // Subscription is one organisation's order for events at an address.
@@ -165,6 +166,7 @@ func (w *Webhooks) Subscribe(ctx context.Context, actor okno.Actor, orgID int64,
 	if err != nil {
 		return "", Subscription{}, fmt.Errorf("notify: subscribe: %w", err)
 	}
+	w.cache.forget()
 	return secret, s, nil
 }
 
@@ -257,6 +259,7 @@ func scanSubscription(sc interface{ Scan(...any) error }) (Subscription, error) 
 // telling the two apart).
 func (w *Webhooks) Delete(ctx context.Context, actor okno.Actor, id int64) error {
 	notFound := okno.Errorf(okno.ENOTFOUND, "notify.webhook_not_found")
+	defer w.cache.forget() // after the commit, or the rollback: either way the snapshot is read again
 	return w.cfg.DB.InTx(ctx, func(tx *sqldb.Tx) error {
 		s, err := scanSubscription(tx.QueryRowContext(ctx, `SELECT id, org_id, url, events, active, created_at, created_by
 			FROM webhooks WHERE id = ?`, id))

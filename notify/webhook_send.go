@@ -60,7 +60,7 @@ func (w *Webhooks) Emit(ctx context.Context, tx *sqldb.Tx, e Event) error {
 	if err != nil || len(body) > maxEventBody {
 		return okno.Wrap(okno.EINTERNAL, "notify.event_invalid", fmt.Errorf("notify: event %s: body of %d bytes: %v", e.Key, len(body), err))
 	}
-	subs, err := w.subscribers(ctx, tx, e)
+	subs, err := w.subscribers(ctx, e)
 	if err != nil {
 		return err
 	}
@@ -85,47 +85,35 @@ func (w *Webhooks) Emit(ctx context.Context, tx *sqldb.Tx, e Event) error {
 	return nil
 }
 
-// subscribers returns the active subscriptions that hear of e.
-func (w *Webhooks) subscribers(ctx context.Context, tx *sqldb.Tx, e Event) ([]int64, error) {
-	var rows *sql.Rows
-	var err error
-	if e.OrgID == 0 {
-		rows, err = tx.QueryContext(ctx, `SELECT w.id, w.events FROM webhooks w JOIN organisations o ON o.id = w.org_id
-			WHERE w.active AND o.parent_id IS NULL ORDER BY w.id`)
-	} else {
-		orgs := []any{e.OrgID}
-		if w.cfg.Ancestors != nil {
-			up, err := w.cfg.Ancestors(ctx, e.OrgID)
+// subscribers returns the active subscriptions that hear of e, from the
+// snapshot of active subscriptions (see subscriptionsTTL): an event of an
+// organisation whose tree has no subscriber costs no query at all.
+func (w *Webhooks) subscribers(ctx context.Context, e Event) ([]int64, error) {
+	subs, byOrg, err := w.active(ctx)
+	if err != nil || len(subs) == 0 {
+		return nil, err
+	}
+	hears := func(s subscription) bool { return s.root }
+	if e.OrgID != 0 {
+		orgs := map[int64]bool{e.OrgID: true}
+		if len(byOrg) > 1 || !byOrg[e.OrgID] { // someone else subscribed: perhaps a body above
+			up, err := w.ancestorsOf(ctx, e.OrgID)
 			if err != nil {
 				return nil, fmt.Errorf("notify: emit %s: organisations above %d: %w", e.Key, e.OrgID, err)
 			}
 			for _, id := range up {
-				orgs = append(orgs, id)
+				orgs[id] = true
 			}
 		}
-		rows, err = tx.QueryContext(ctx, `SELECT id, events FROM webhooks
-			WHERE active AND org_id IN (?`+strings.Repeat(", ?", len(orgs)-1)+`) ORDER BY id`, orgs...)
+		hears = func(s subscription) bool { return orgs[s.orgID] }
 	}
-	if err != nil {
-		return nil, fmt.Errorf("notify: emit %s: %w", e.Key, err)
-	}
-	defer rows.Close()
 	var ids []int64
-	for rows.Next() {
-		var id int64
-		var events string
-		var patterns []string
-		if err := rows.Scan(&id, &events); err != nil {
-			return nil, fmt.Errorf("notify: emit %s: %w", e.Key, err)
-		}
-		if err := json.Unmarshal([]byte(events), &patterns); err != nil {
-			return nil, fmt.Errorf("notify: webhook %d events: %w", id, err)
-		}
-		if matchesAny(patterns, e.Type) {
-			ids = append(ids, id)
+	for _, s := range subs {
+		if hears(s) && matchesAny(s.patterns, e.Type) {
+			ids = append(ids, s.id)
 		}
 	}
-	return ids, rows.Err()
+	return ids, nil
 }
 
 // matchesAny reports whether an event type matches one of the patterns:
