@@ -56,7 +56,7 @@ func (k apiKeys) AuthenticateAPIKey(ctx context.Context, token string) (web.APIK
 	if err != nil {
 		return web.APIKey{}, err
 	}
-	return web.APIKey{ID: key.ID, OrgID: key.OrgID, Name: key.Name}, nil
+	return web.APIKey{ID: key.ID, OrgID: key.OrgID, Roles: key.Roles, Name: key.Name}, nil
 }
 
 // demoMailbox hands the web layer the demo mailbox, or a nil interface when

@@ -22,8 +22,9 @@ type APIKey struct {
 	ID         int64
 	OrgID      int64
 	Name       string
-	Prefix     string // "okno_<prefix>_…": safe to show and log
-	CreatedBy  string // actor ref
+	Prefix     string      // "okno_<prefix>_…": safe to show and log
+	Roles      []okno.Role // what the key may do in OrgID; never admin
+	CreatedBy  string      // actor ref
 	CreatedAt  time.Time
 	LastUsedAt time.Time // zero if never used
 	RevokedAt  time.Time // zero if active
@@ -31,7 +32,7 @@ type APIKey struct {
 
 // Actor is who a request with this key acts as.
 func (k APIKey) Actor() okno.Actor {
-	return okno.Actor{Kind: okno.ActorAPIKey, APIKeyID: k.ID, OrgID: k.OrgID, Name: k.Name}
+	return okno.Actor{Kind: okno.ActorAPIKey, APIKeyID: k.ID, OrgID: k.OrgID, Roles: k.Roles, Name: k.Name}
 }
 
 // lowercase base32 without padding: letters and digits only, so a key
@@ -46,13 +47,20 @@ func hashAPIKey(key string) []byte {
 	return h[:]
 }
 
-// CreateAPIKey creates a key for orgID and returns it in plaintext — the
-// only time it exists outside the caller — with its record. Errors:
-// EFORBIDDEN unless the actor administers orgID (or is the system);
-// EINVALID on field "name".
-func (s *Service) CreateAPIKey(ctx context.Context, actor okno.Actor, name string, orgID int64) (string, APIKey, error) {
+// CreateAPIKey creates a key for orgID, acting there with roles, and
+// returns it in plaintext — the only time it exists outside the caller —
+// with its record. A key without roles may read its organisation's data
+// and open cases but take no action on them. Errors: EFORBIDDEN unless the
+// actor administers orgID (or is the system); EINVALID on field "name" or
+// "roles" (unknown, or admin: keys never administer).
+func (s *Service) CreateAPIKey(ctx context.Context, actor okno.Actor, name string, orgID int64, roles ...okno.Role) (string, APIKey, error) {
 	if !mayManageKeys(actor, orgID) {
 		return "", APIKey{}, forbidden()
+	}
+	for _, r := range roles {
+		if !r.Valid() || r == okno.RoleAdmin {
+			return "", APIKey{}, fieldError("roles", "identity.apikey_role_invalid")
+		}
 	}
 	name = strings.Join(strings.Fields(name), " ")
 	if name == "" || utf8.RuneCountInString(name) > 100 || strings.IndexFunc(name, unicode.IsControl) >= 0 {
@@ -66,11 +74,11 @@ func (s *Service) CreateAPIKey(ctx context.Context, actor okno.Actor, name strin
 	if err != nil {
 		return "", APIKey{}, err
 	}
-	k := APIKey{OrgID: orgID, Name: name, Prefix: keyEncoding.EncodeToString(prefix), CreatedBy: actor.Ref(), CreatedAt: s.clock()}
+	k := APIKey{OrgID: orgID, Name: name, Prefix: keyEncoding.EncodeToString(prefix), Roles: roles, CreatedBy: actor.Ref(), CreatedAt: s.clock()}
 	plaintext := "okno_" + k.Prefix + "_" + keyEncoding.EncodeToString(secret)
 	err = s.db.InTx(ctx, func(tx *sqldb.Tx) error {
-		err := tx.QueryRowContext(ctx, `INSERT INTO api_keys (org_id, name, prefix, key_hash, created_by, created_at)
-			VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, orgID, name, k.Prefix, hashAPIKey(plaintext), k.CreatedBy, k.CreatedAt).Scan(&k.ID)
+		err := tx.QueryRowContext(ctx, `INSERT INTO api_keys (org_id, name, prefix, key_hash, roles, created_by, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, orgID, name, k.Prefix, hashAPIKey(plaintext), joinRoles(roles), k.CreatedBy, k.CreatedAt).Scan(&k.ID)
 		if err != nil {
 			return err
 		}
@@ -88,19 +96,35 @@ func (s *Service) auditKey(ctx context.Context, tx *sqldb.Tx, actor okno.Actor, 
 			ID      int64     `json:"id"`
 			OrgID   int64     `json:"org_id"`
 			Prefix  string    `json:"prefix"`
+			Roles   string    `json:"roles"`
 			Revoked time.Time `json:"revoked_at"`
-		}{k.ID, k.OrgID, k.Prefix, k.RevokedAt})})
+		}{k.ID, k.OrgID, k.Prefix, joinRoles(k.Roles), k.RevokedAt})})
 	return err
 }
 
-const apiKeyColumns = `id, org_id, name, prefix, created_by, created_at, last_used_at, revoked_at`
+const apiKeyColumns = `id, org_id, name, prefix, roles, created_by, created_at, last_used_at, revoked_at`
 
 func scanAPIKey(sc interface{ Scan(...any) error }) (APIKey, error) {
 	var k APIKey
+	var roles string
 	var used, revoked sql.NullTime
-	err := sc.Scan(&k.ID, &k.OrgID, &k.Name, &k.Prefix, &k.CreatedBy, &k.CreatedAt, &used, &revoked)
+	err := sc.Scan(&k.ID, &k.OrgID, &k.Name, &k.Prefix, &roles, &k.CreatedBy, &k.CreatedAt, &used, &revoked)
 	k.LastUsedAt, k.RevokedAt = used.Time, revoked.Time
+	for _, r := range strings.Split(roles, ",") {
+		if r != "" {
+			k.Roles = append(k.Roles, okno.Role(r))
+		}
+	}
 	return k, err
+}
+
+// joinRoles stores roles as the comma-separated list of the roles column.
+func joinRoles(roles []okno.Role) string {
+	ss := make([]string, len(roles))
+	for i, r := range roles {
+		ss[i] = string(r)
+	}
+	return strings.Join(ss, ",")
 }
 
 // AuthenticateAPIKey returns the active key matching key. An unknown,

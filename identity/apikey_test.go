@@ -75,3 +75,29 @@ func TestAPIKeys(t *testing.T) {
 		}
 	})
 }
+
+// TestAPIKeyRoles: a key acts with the roles it was made with, and can
+// never be made an administrator.
+func TestAPIKeyRoles(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *sqldb.DB) {
+		e := newEnv(t, db)
+		ctx := context.Background()
+		org := organisation(t, db)
+		_, _, err := e.svc.CreateAPIKey(ctx, okno.System, "ЦУР", org, okno.RoleAdmin)
+		wantKey(t, err, okno.EINVALID, "identity.apikey_role_invalid")
+		_, _, err = e.svc.CreateAPIKey(ctx, okno.System, "ЦУР", org, okno.Role("mayor"))
+		wantKey(t, err, okno.EINVALID, "identity.apikey_role_invalid")
+		plain, _, err := e.svc.CreateAPIKey(ctx, okno.System, "ЦУР", org, okno.RoleOfficial, okno.RoleOperator)
+		if err != nil {
+			t.Fatal(err)
+		}
+		k, err := e.svc.AuthenticateAPIKey(ctx, plain)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := k.Actor()
+		if !a.Has(okno.RoleOfficial) || !a.Has(okno.RoleOperator) || a.Has(okno.RoleAdmin) || len(a.Roles) != 2 {
+			t.Errorf("key's actor roles = %v, want official and operator", a.Roles)
+		}
+	})
+}

@@ -513,3 +513,35 @@ func TestCaseAPIInOpenAPI(t *testing.T) {
 		t.Errorf("the case list has no response schema")
 	}
 }
+
+// TestCaseAPIKeyWithRolesActs: an integration's key made with the official
+// role (the regional control centre answering appeals) takes actions; a key
+// without roles reads but may not act.
+func TestCaseAPIKeyWithRolesActs(t *testing.T) {
+	webtest.Engines(t, func(t *testing.T, dsn string) {
+		live := webtest.StartLive(t, dsn)
+		w := buildWorld(t, live)
+		ctx := context.Background()
+		secret, k, err := live.App.Identity.CreateAPIKey(ctx, okno.System, "ЦУР", w.a.ID, okno.RoleOfficial)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cur := newAPIClient(t, live, realActor{name: "cur", key: secret, actor: k.Actor()})
+		reader := newAPIClient(t, live, w.actor(t, "apikey"))
+		operator := newAPIClient(t, live, w.actor(t, "staff-operator"))
+		path := casePath(w.caseID)
+
+		var c caseAnswer
+		cur.call("GET", path, nil, &c)
+		if status, b := operator.call("POST", path+"/actions", map[string]any{"action": "publish", "version": c.Version}, &c); status != 200 {
+			t.Fatalf("publish: %d %s", status, b)
+		}
+		ask := map[string]any{"action": "request_info", "version": c.Version, "comment": "Уточните номер дома"}
+		if status, b := reader.call("POST", path+"/actions", ask, nil); status != 403 {
+			t.Errorf("a key without roles acting: %d %s, want 403", status, b)
+		}
+		if status, b := cur.call("POST", path+"/actions", ask, &c); status != 200 || c.State != "info_requested" {
+			t.Errorf("the official key acting: %d %s", status, b)
+		}
+	})
+}

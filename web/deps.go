@@ -111,7 +111,7 @@ type Staffing interface {
 // StaffAccounts is identity's door for administrators: the API keys of an
 // organisation.
 type StaffAccounts interface {
-	CreateAPIKey(ctx context.Context, actor okno.Actor, name string, orgID int64) (string, identity.APIKey, error)
+	CreateAPIKey(ctx context.Context, actor okno.Actor, name string, orgID int64, roles ...okno.Role) (string, identity.APIKey, error)
 	ListAPIKeys(ctx context.Context, actor okno.Actor, orgID int64) ([]identity.APIKey, error)
 	RevokeAPIKey(ctx context.Context, actor okno.Actor, keyID int64) error
 }

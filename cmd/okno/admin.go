@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
 
 	"github.com/okno/okno"
 	"github.com/okno/okno/audit"
@@ -73,17 +74,18 @@ func cmdGeoImport(ctx context.Context, env *Env, args []string) error {
 }
 
 func cmdAPIKeyCreate(ctx context.Context, env *Env, args []string) error {
-	var name, orgRef string
+	var name, orgRef, roleList string
 	a, _, _, err := openApp(ctx, env, "apikey create", args, false, func(fs *flag.FlagSet) {
 		fs.StringVar(&name, "name", "", "what the key is for, e.g. \"ЦУР\"")
 		fs.StringVar(&orgRef, "org", "", "organisation the key acts for: its id or code (e.g. spb.admin.nevsky)")
+		fs.StringVar(&roleList, "roles", "", "roles the key acts with there, comma-separated (e.g. official); none: read and open cases only")
 	})
 	if err != nil {
 		return err
 	}
 	defer a.Close()
 	if name == "" || orgRef == "" {
-		return exitError{2, "usage: okno apikey create --name NAME --org ORG"}
+		return exitError{2, "usage: okno apikey create --name NAME --org ORG [--roles official,operator]"}
 	}
 	var orgID int64
 	if id, err := strconv.ParseInt(orgRef, 10, 64); err == nil {
@@ -99,7 +101,13 @@ func cmdAPIKeyCreate(ctx context.Context, env *Env, args []string) error {
 		}
 		orgID = o.ID
 	}
-	key, rec, err := a.Identity.CreateAPIKey(ctx, okno.System, name, orgID)
+	var roles []okno.Role
+	for _, r := range strings.Split(roleList, ",") {
+		if r = strings.TrimSpace(r); r != "" {
+			roles = append(roles, okno.Role(r))
+		}
+	}
+	key, rec, err := a.Identity.CreateAPIKey(ctx, okno.System, name, orgID, roles...)
 	if err != nil {
 		return describe(a, err)
 	}
