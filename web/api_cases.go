@@ -13,6 +13,7 @@ import (
 	"github.com/okno/okno"
 	"github.com/okno/okno/calendar"
 	"github.com/okno/okno/casework"
+	"github.com/okno/okno/process"
 )
 
 // The case API: the same case engine as the pages, answering JSON. The
@@ -205,30 +206,36 @@ func (s *Server) apiCase(w http.ResponseWriter, r *http.Request) error {
 	return s.writeCase(w, r, http.StatusOK, c)
 }
 
+// apiCaseOfPath loads the case the path names, as the client may see it,
+// with the process definition it runs on.
+func (s *Server) apiCaseOfPath(r *http.Request) (casework.Case, *process.Definition, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return casework.Case{}, nil, err
+	}
+	c, err := s.deps.Cases.Get(r.Context(), okno.ActorFrom(r.Context()), id)
+	if err != nil {
+		return casework.Case{}, nil, err
+	}
+	v, err := s.deps.Cases.Definition(r.Context(), c)
+	return c, v.Definition, err
+}
+
 // apiCaseTimeline returns a case's timeline, oldest first, as the client
 // may see it.
 func (s *Server) apiCaseTimeline(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	actor, lang := okno.ActorFrom(ctx), string(stateFrom(ctx).loc.Lang())
-	id, err := pathID(r, "id")
+	ctx, actor, lang := r.Context(), okno.ActorFrom(r.Context()), string(stateFrom(r.Context()).loc.Lang())
+	c, def, err := s.apiCaseOfPath(r)
 	if err != nil {
 		return err
 	}
-	c, err := s.deps.Cases.Get(ctx, actor, id)
-	if err != nil {
-		return err
-	}
-	v, err := s.deps.Cases.Definition(ctx, c)
-	if err != nil {
-		return err
-	}
-	events, err := s.deps.Cases.Timeline(ctx, actor, id)
+	events, err := s.deps.Cases.Timeline(ctx, actor, c.ID)
 	if err != nil {
 		return err
 	}
 	out := page[eventJSON]{Items: make([]eventJSON, len(events))}
 	for i, e := range events {
-		out.Items[i] = toEventJSON(e, v.Definition, lang)
+		out.Items[i] = toEventJSON(e, def, lang)
 	}
 	return writeJSON(w, http.StatusOK, out)
 }
@@ -236,17 +243,8 @@ func (s *Server) apiCaseTimeline(w http.ResponseWriter, r *http.Request) error {
 // apiCaseAllowed lists the actions the client may take on a case now,
 // with the version to send back when taking one.
 func (s *Server) apiCaseAllowed(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	actor, lang := okno.ActorFrom(ctx), string(stateFrom(ctx).loc.Lang())
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	c, err := s.deps.Cases.Get(ctx, actor, id)
-	if err != nil {
-		return err
-	}
-	v, err := s.deps.Cases.Definition(ctx, c)
+	ctx, actor, lang := r.Context(), okno.ActorFrom(r.Context()), string(stateFrom(r.Context()).loc.Lang())
+	c, def, err := s.apiCaseOfPath(r)
 	if err != nil {
 		return err
 	}
@@ -256,7 +254,7 @@ func (s *Server) apiCaseAllowed(w http.ResponseWriter, r *http.Request) error {
 	}
 	items := make([]allowedJSON, len(allowed))
 	for i, a := range allowed {
-		items[i] = toAllowedJSON(a, v.Definition, lang)
+		items[i] = toAllowedJSON(a, def, lang)
 	}
 	return writeJSON(w, http.StatusOK, map[string]any{"version": c.Version, "items": items})
 }

@@ -2,14 +2,10 @@ package web
 
 import "github.com/okno/okno"
 
-// Body limits of the case forms that carry files: an action takes up to
-// five files of at most 10 MiB (casework.DefaultLimits), an attachment
-// one; a little more for the form around them. The case engine checks
-// the files themselves.
-const (
-	maxActionBody = 52 << 20
-	maxAttachBody = 11 << 20
-)
+// maxAttachBody bounds the form that attaches one file (at most 10 MiB,
+// casework.DefaultLimits) and a little more for the form around it;
+// forms of actions take caseUploadMaxBody. The engine checks the files.
+const maxAttachBody = 11 << 20
 
 // caseRoutes are the back office's case pages: inboxes, the case page,
 // actions, bulk assignment, the supervisor's view.
@@ -24,7 +20,7 @@ func (s *Server) caseRoutes() []Route {
 		{Method: "GET", Pattern: "/staff/cases", Access: work, Handler: s.staffCases},
 		{Method: "POST", Pattern: "/staff/cases/assign", Access: work, Handler: s.staffCasesAssign},
 		{Method: "GET", Pattern: "/staff/cases/{id}", Access: work, Handler: s.staffCase},
-		{Method: "POST", Pattern: "/staff/cases/{id}/actions", Access: work, Handler: s.staffCaseAct, MaxBody: maxActionBody},
+		{Method: "POST", Pattern: "/staff/cases/{id}/actions", Access: work, Handler: s.staffCaseAct, MaxBody: caseUploadMaxBody},
 		{Method: "POST", Pattern: "/staff/cases/{id}/assign", Access: work, Handler: s.staffCaseAssign},
 		{Method: "POST", Pattern: "/staff/cases/{id}/documents", Access: work, Handler: s.staffCaseAttach, MaxBody: maxAttachBody},
 		{Method: "POST", Pattern: "/staff/cases/{id}/notes", Access: work, Handler: s.staffCaseNote},

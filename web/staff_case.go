@@ -87,20 +87,10 @@ type staffFailure struct {
 	err    error
 }
 
-// staffCaseID reads the case id of the path; a malformed one is a case
-// that does not exist.
-func staffCaseID(r *http.Request) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, okno.Errorf(okno.ENOTFOUND, "casework.not_found")
-	}
-	return id, nil
-}
-
 // staffCase shows a case to a member of staff who may see it; the engine
 // answers ENOTFOUND (404) for anyone else.
 func (s *Server) staffCase(w http.ResponseWriter, r *http.Request) error {
-	id, err := staffCaseID(r)
+	id, err := pathID(r, "id")
 	if err != nil {
 		return err
 	}

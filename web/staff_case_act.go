@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"errors"
-	"io"
 	"net/http"
 	"slices"
 	"strconv"
@@ -20,10 +19,6 @@ import (
 // case first (404 otherwise), then hands the answers to the case engine,
 // which decides; a refusal or a wrong answer shows the case page again
 // with the answers kept, success goes back to the page with a flash.
-
-// maxStaffFiles bounds the files one form may carry; the engine's own
-// limit is lower (casework.Limits.MaxFilesPerCall).
-const maxStaffFiles = 10
 
 // staffCaseAct takes an action on a case.
 func (s *Server) staffCaseAct(w http.ResponseWriter, r *http.Request) error {
@@ -45,7 +40,7 @@ func (s *Server) staffCaseAct(w http.ResponseWriter, r *http.Request) error {
 				in.Comment = aa.Replies[n-1].Body.In(string(stateFrom(ctx).loc.Lang()))
 			}
 		}
-		if in.Documents, err = staffUploads(r); err != nil {
+		if in.Documents, err = formUploads(r.MultipartForm); err != nil {
 			return "", err
 		}
 		_, err = s.deps.Cases.Act(ctx, a, in)
@@ -82,15 +77,16 @@ func (s *Server) staffCaseNote(w http.ResponseWriter, r *http.Request) error {
 // staffCaseAttach adds one document outside an action.
 func (s *Server) staffCaseAttach(w http.ResponseWriter, r *http.Request) error {
 	return s.staffCaseForm(w, r, "attach", func(ctx context.Context, a okno.Actor, c casework.Case, version int64) (string, error) {
-		ups, err := staffFiles(r, "file", r.PostFormValue("kind"), nil)
+		ups, err := formUploads(r.MultipartForm)
 		if err != nil {
 			return "", err
 		}
 		if len(ups) != 1 {
 			var fe okno.FieldErrors
-			fe.Add("file", "web.staffcase.choose_file")
+			fe.Add(docsField, "web.staffcase.choose_file")
 			return "", fe.Err()
 		}
+		ups[0].Kind = r.PostFormValue("kind")
 		_, err = s.deps.Cases.Attach(ctx, a, c.ID, version, ups[0])
 		return "document", err
 	})
@@ -107,7 +103,7 @@ func (s *Server) staffCaseForm(w http.ResponseWriter, r *http.Request, form stri
 	if err := r.ParseMultipartForm(32 << 10); err != nil && !errors.Is(err, http.ErrNotMultipart) {
 		return okno.Wrap(okno.EINVALID, "error.bad_request", err)
 	}
-	id, err := staffCaseID(r)
+	id, err := pathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -130,63 +126,6 @@ func (s *Server) staffCaseForm(w http.ResponseWriter, r *http.Request, form stri
 	}
 	fail := &staffFailure{form: form, action: r.PostFormValue("action"), values: r.PostForm, err: err}
 	return s.renderStaffCase(w, r, status, id, fail)
-}
-
-// staffUploads reads the files of an action's form: those of each
-// document kind it asks for ("doc.<kind>") and the other files
-// ("documents"), in a stable order.
-func staffUploads(r *http.Request) ([]casework.Upload, error) {
-	if r.MultipartForm == nil {
-		return nil, nil
-	}
-	var names []string
-	for name := range r.MultipartForm.File {
-		if name == "documents" || strings.HasPrefix(name, "doc.") {
-			names = append(names, name)
-		}
-	}
-	slices.Sort(names)
-	var ups []casework.Upload
-	for _, name := range names {
-		kind := strings.TrimPrefix(name, "doc.")
-		if name == "documents" {
-			kind = ""
-		}
-		var err error
-		if ups, err = staffFiles(r, name, kind, ups); err != nil {
-			return nil, err
-		}
-	}
-	return ups, nil
-}
-
-// staffFiles appends to ups the files of field, of document kind kind.
-// An empty file input (no name, no bytes) is no file.
-func staffFiles(r *http.Request, field, kind string, ups []casework.Upload) ([]casework.Upload, error) {
-	if r.MultipartForm == nil {
-		return ups, nil
-	}
-	for _, h := range r.MultipartForm.File[field] {
-		if h.Filename == "" && h.Size == 0 {
-			continue
-		}
-		if len(ups) == maxStaffFiles {
-			var fe okno.FieldErrors
-			fe.Add("documents", "web.staffcase.too_many_files", maxStaffFiles)
-			return nil, fe.Err()
-		}
-		f, err := h.Open()
-		if err != nil {
-			return nil, err
-		}
-		b, err := io.ReadAll(f)
-		f.Close()
-		if err != nil {
-			return nil, err
-		}
-		ups = append(ups, casework.Upload{Kind: kind, Name: h.Filename, Content: b})
-	}
-	return ups, nil
 }
 
 // The values of an assignment's target in the forms: the organisation's

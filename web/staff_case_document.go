@@ -12,7 +12,7 @@ import (
 // the engine answers ENOTFOUND (404) for anyone else.
 func (s *Server) staffCaseDocument(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	id, err := staffCaseID(r)
+	id, err := pathID(r, "id")
 	if err != nil {
 		return err
 	}

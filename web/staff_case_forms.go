@@ -108,7 +108,7 @@ func staffActions(l i18n.Localizer, def *process.Definition, allowed []casework.
 			if k, ok := def.Document(kind); ok {
 				title = titleIn(k.Title, lang, kind)
 			}
-			sa.Docs = append(sa.Docs, staffField{ID: id + "-doc-" + kind, Name: "doc." + kind, Type: "file", Label: title, Required: true})
+			sa.Docs = append(sa.Docs, staffField{ID: id + "-doc-" + kind, Name: docsPrefix + kind, Type: "file", Label: title, Required: true})
 		}
 		if len(sa.Docs) > 0 {
 			byName["documents"] = &sa.Docs[0]
@@ -189,7 +189,7 @@ func staffSmallForms(l i18n.Localizer, data *staffCasePage, targets []staffGroup
 	}
 	data.Attach.Fields = []staffField{
 		{ID: "attach-kind", Name: "kind", Type: "select", Label: l.T("web.staffcase.attach_kind"), Groups: []staffGroup{{Options: kinds}}},
-		{ID: "attach-file", Name: "file", Type: "file", Label: l.T("web.staffcase.attach_file"), Hint: l.T("web.staffcase.files_hint")},
+		{ID: "attach-file", Name: docsField, Type: "file", Label: l.T("web.staffcase.attach_file"), Hint: l.T("web.staffcase.files_hint")},
 	}
 	if fail == nil {
 		return nil
@@ -205,7 +205,7 @@ func staffSmallForms(l i18n.Localizer, data *staffCasePage, targets []staffGroup
 		byName = map[string]*staffField{"text": &form.Fields[0]}
 	case "attach":
 		form = &data.Attach
-		byName = map[string]*staffField{"kind": &form.Fields[0], "documents": &form.Fields[1], "file": &form.Fields[1]}
+		byName = map[string]*staffField{"kind": &form.Fields[0], "documents": &form.Fields[1]}
 	default:
 		return nil
 	}

@@ -109,7 +109,7 @@ func TestStaffCaseForms(t *testing.T) {
 		if err := png.Encode(&img, pic); err != nil {
 			t.Fatal(err)
 		}
-		spec.PostFile(page+"/documents", "file", "фото ямы.png", img.Bytes(), "version", version(), "kind", "photo_after")
+		spec.PostFile(page+"/documents", "documents", "фото ямы.png", img.Bytes(), "version", version(), "kind", "photo_after")
 		spec.Expect(http.StatusOK, "Документ добавлен", "фото ямы.png", "Фото после работ", "?preview=1")
 		doc := between(spec.Last, `class="case-docs__link" href="`, `"`)
 		status, header, body := o.get("spec", doc)
@@ -125,7 +125,7 @@ func TestStaffCaseForms(t *testing.T) {
 		}
 
 		spec.Get(page)
-		spec.PostFile(page+"/documents", "file", "вирус.exe", []byte("MZ\x90\x00 not a picture"), "version", version())
+		spec.PostFile(page+"/documents", "documents", "вирус.exe", []byte("MZ\x90\x00 not a picture"), "version", version())
 		spec.Expect(http.StatusUnprocessableEntity, "Есть ошибки", `href="#attach-file"`)
 	})
 }
