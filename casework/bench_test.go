@@ -28,8 +28,9 @@ func benchEngines(b *testing.B, fn func(b *testing.B, db *sqldb.DB)) {
 
 // BenchmarkAct measures case actions through the engine: each is one
 // transaction with the case row, its timeline event, sealed comment,
-// notices (notify: a delivery per channel and its outbox message) and
-// webhooks (a region-wide subscription), and the audit entry. Officials
+// notices and webhooks (notify: one outbox message per notice and per
+// event, fanned out after the commit — no worker runs here), and the
+// audit entry. Officials
 // and citizens work their own appeals in parallel, each taken by the
 // official, round the cycle interim answer → request for information →
 // the citizen's reply.
@@ -147,10 +148,11 @@ func runDue(b *testing.B, f *fixture, dueAt time.Time) {
 	}
 }
 
-// plainOutbox rewires the engine as if notify wrote one outbox message
-// per notice and per event: the "outbox" figures are the engine's own
-// cost, the "notify" ones include notify's (a delivery row and an outbox
-// message per channel, a subscription lookup per event).
+// plainOutbox rewires the engine with a stand-in that writes one outbox
+// message per notice and per event and checks nothing: the "outbox"
+// figures are the engine's own cost, the "notify" ones add notify's
+// checks of each notice and event (it too writes one message each; the
+// fan-out to channels and subscriptions runs after the commit).
 func (f *fixture) plainOutbox() {
 	f.deps.Notices, f.deps.Webhooks = outboxNotify{f.q}, outboxNotify{f.q}
 	f.s = f.restart()

@@ -42,7 +42,7 @@ func (c *testClock) Set(t time.Time)     { c.mu.Lock(); defer c.mu.Unlock(); c.t
 func (c *testClock) Add(d time.Duration) { c.mu.Lock(); defer c.mu.Unlock(); c.t = c.t.Add(d) }
 
 // contacts and sender stand in for identity and the channels: deliveries
-// are recorded by notify and never sent, as no test runs their topic.
+// are recorded by notify's fan-out and never sent (see fanOut).
 type contacts struct{}
 
 func (contacts) Contact(context.Context, int64, notify.Channel) (string, error) { return "", nil }
@@ -89,6 +89,7 @@ type fixture struct {
 	clock   *testClock
 	log     *audittest.Log
 	q       *outbox.Queue
+	fanq    *outbox.Queue // runs notify's fan-out only: see fanOut
 	procs   *process.Registry
 	cal     *calendar.Service
 	orgs    *org.Service
@@ -132,8 +133,16 @@ func newFixture(t testing.TB, db *sqldb.DB, start time.Time) *fixture {
 	}
 	f.orgs = org.New(db, f.log, now)
 	f.world()
+	ns, w := f.notifications(), f.subscribed()
 	f.deps = casework.Deps{DB: db, Sealer: f.keys, Audit: f.log, Outbox: f.q, Processes: f.procs, Calendars: f.cal,
-		Orgs: f.orgs, Blobs: f.blobs, Notices: f.notifications(), Webhooks: f.subscribed(), Now: now}
+		Orgs: f.orgs, Blobs: f.blobs, Notices: ns, Webhooks: w, Now: now}
+	f.fanq = outbox.New(db, nil, now)
+	ns.Register(f.fanq)
+	w.Register(f.fanq)
+	// The deliveries are recorded, never sent: their messages are dropped.
+	drop := func(context.Context, outbox.Message) error { return nil }
+	f.fanq.Register(notify.DeliverTopic, drop)
+	f.fanq.Register(notify.WebhookTopic, drop)
 	f.s = f.restart()
 	return f
 }
@@ -290,10 +299,27 @@ func (f *fixture) act(actor okno.Actor, c casework.Case, action, comment string,
 	return got
 }
 
+// fanOut runs notify's fan-out of the notices and events enqueued so far,
+// as the outbox would moments after each commit, so that their deliveries
+// are recorded.
+func (f *fixture) fanOut() {
+	f.t.Helper()
+	for {
+		n, err := f.fanq.ProcessDue(context.Background())
+		if err != nil {
+			f.t.Fatal(err)
+		}
+		if n == 0 {
+			return
+		}
+	}
+}
+
 // notices returns what notify recorded to deliver, one per notice (its
 // cabinet delivery: the cabinet is always on).
 func (f *fixture) notices() []notify.Notice {
 	f.t.Helper()
+	f.fanOut()
 	rows, err := f.db.QueryContext(context.Background(), `SELECT notice_key, user_id, template, audience, vars, link
 		FROM notify_deliveries WHERE channel = 'cabinet' ORDER BY id`)
 	if err != nil {
@@ -319,6 +345,7 @@ func (f *fixture) notices() []notify.Notice {
 // subscription.
 func (f *fixture) webhooks() []notify.Event {
 	f.t.Helper()
+	f.fanOut()
 	rows, err := f.db.QueryContext(context.Background(), `SELECT event_key, event_type, body FROM webhook_deliveries ORDER BY id`)
 	if err != nil {
 		f.t.Fatal(err)

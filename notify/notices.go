@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net/url"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -20,6 +19,11 @@ import (
 	"github.com/okno/okno/outbox"
 	"github.com/okno/okno/sqldb"
 )
+
+// NoticeTopic is the outbox topic of notices: one message per notice,
+// written in the feature's transaction, fanned out to its deliveries by
+// the handler Register installs.
+const NoticeTopic = "notify.notice"
 
 // DeliverTopic is the outbox topic of notice deliveries; Register handles it.
 const DeliverTopic = "notify.deliver"
@@ -77,7 +81,10 @@ type NoticesConfig struct {
 // Notices turns a feature's Notice into one delivery per channel the
 // person chose, each carried out from the outbox: rendered in the person's
 // language, addressed at delivery time, retried when a gateway fails, and
-// recorded with its status.
+// recorded with its status. The channels are read when the notice is
+// fanned out, moments after the feature's transaction commits, not in it:
+// that transaction (every case action's) stays short, and the notice is
+// as durable, being in the outbox the moment it commits.
 type Notices struct {
 	cfg  NoticesConfig
 	base string
@@ -101,8 +108,9 @@ func NewNotices(cfg NoticesConfig) (*Notices, error) {
 	return &Notices{cfg: cfg, base: strings.TrimRight(u.String(), "/"), log: log}, nil
 }
 
-// Register makes the deliveries run on q.
+// Register makes the notices fan out, and their deliveries run, on q.
 func (ns *Notices) Register(q *outbox.Queue) {
+	q.Register(NoticeTopic, ns.fanOut, outbox.MaxAttempts(deliverAttempts))
 	q.Register(DeliverTopic, ns.deliver, outbox.MaxAttempts(deliverAttempts))
 }
 
@@ -123,18 +131,55 @@ const (
 
 var noticeVarRE = regexp.MustCompile(`^[a-z][a-z0-9_]{0,31}$`)
 
-// Notify records n in the caller's transaction: one delivery per channel
-// the person chose, each with an outbox message, so that the notice goes
-// out if and only if the caller's action commits. A key given before is a
-// no-op. {{.link}} is always the portal's base URL and n.Link, whatever
+// Notify records n in the caller's transaction as one outbox message, so
+// that the notice goes out if and only if the caller's action commits. A
+// key given before is a no-op. Moments after the commit the message is
+// fanned out: one delivery per channel the person chose then (see
+// fanOut). {{.link}} is always the portal's base URL and n.Link, whatever
 // Vars say. A notice that breaks the limits, or names a template with no
 // texts for its audience, is an error, so the feature's action fails
-// while it can still be fixed.
+// while it can still be fixed. A recipient whose account does not exist
+// (or is deleted before the fan-out) gets no deliveries.
 func (ns *Notices) Notify(ctx context.Context, tx *sqldb.Tx, n Notice) error {
 	if err := ns.check(n); err != nil {
 		return err
 	}
-	chans, err := channelsOf(ctx, tx, n.UserID)
+	payload, err := json.Marshal(noticeMessage(n))
+	if err != nil {
+		return fmt.Errorf("notify: notice %s: %w", n.Key, err)
+	}
+	return ns.cfg.Outbox.Enqueue(ctx, tx, outbox.Message{Topic: NoticeTopic, Key: n.Key, Payload: payload})
+}
+
+// noticeMessage is a Notice as NoticeTopic carries it. Like the Notice,
+// it holds no personal data: ids, a template name, values and a path.
+type noticeMessage struct {
+	Key      string            `json:"key"`
+	UserID   int64             `json:"user_id"`
+	Template string            `json:"template"`
+	Audience string            `json:"audience"`
+	Vars     map[string]string `json:"vars"`
+	Link     string            `json:"link"`
+}
+
+// errRecipientGone is a notice whose recipient has no account (any more).
+var errRecipientGone = errors.New("notify: the recipient's account does not exist")
+
+// fanOut is the outbox handler of NoticeTopic: it reads the channels the
+// person has chosen, writes a delivery on each and an outbox message per
+// delivery still queued, in one transaction. Run again (a crash, a retry)
+// it writes nothing twice: deliveries are unique per notice and channel,
+// their messages per delivery, and only queued ones are sent.
+func (ns *Notices) fanOut(ctx context.Context, m outbox.Message) error {
+	var nm noticeMessage
+	if err := json.Unmarshal(m.Payload, &nm); err != nil {
+		return outbox.Permanent(fmt.Errorf("notify: notice: bad payload: %w", err))
+	}
+	n := Notice(nm)
+	if err := ns.check(n); err != nil {
+		return outbox.Permanent(err) // a template removed since: nothing to render
+	}
+	chans, err := channelsOf(ctx, ns.cfg.DB, n.UserID)
 	if err != nil {
 		return err
 	}
@@ -144,29 +189,37 @@ func (ns *Notices) Notify(ctx context.Context, tx *sqldb.Tx, n Notice) error {
 	}
 	varsJSON, err := json.Marshal(vars)
 	if err != nil {
-		return fmt.Errorf("notify: notice %s: %w", n.Key, err)
+		return outbox.Permanent(fmt.Errorf("notify: notice %s: %w", n.Key, err))
 	}
-	ids, err := ns.insertDeliveries(ctx, tx, n, chans, string(varsJSON))
-	if err != nil {
-		return err
-	}
-	for _, id := range ids {
-		payload, _ := json.Marshal(deliverPayload{Delivery: id}) // cannot fail
-		err = ns.cfg.Outbox.Enqueue(ctx, tx, outbox.Message{Topic: DeliverTopic, Key: "delivery:" + strconv.FormatInt(id, 10), Payload: payload})
+	err = ns.cfg.DB.InTx(ctx, func(tx *sqldb.Tx) error {
+		if err := ns.insertDeliveries(ctx, tx, n, chans, string(varsJSON)); err != nil {
+			return err
+		}
+		ids, err := queuedDeliveries(ctx, tx, n.Key)
 		if err != nil {
 			return err
 		}
+		for _, id := range ids {
+			payload, _ := json.Marshal(deliverPayload{Delivery: id}) // cannot fail
+			err = ns.cfg.Outbox.Enqueue(ctx, tx, outbox.Message{Topic: DeliverTopic, Key: "delivery:" + strconv.FormatInt(id, 10), Payload: payload})
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if errors.Is(err, errRecipientGone) {
+		ns.log.InfoContext(ctx, "notify: notice to no account", "user_id", n.UserID)
+		return nil
 	}
-	return nil
+	return err
 }
 
-// insertDeliveries writes n's delivery on each of chans in one statement
-// (a notice's deliveries are written by every case action, in its
-// transaction) and returns the ids of those that are new, in ascending
-// order: a channel the notice was given on before is left alone.
-func (ns *Notices) insertDeliveries(ctx context.Context, tx *sqldb.Tx, n Notice, chans []Channel, vars string) ([]int64, error) {
+// insertDeliveries writes n's delivery on each of chans in one statement;
+// a channel the notice was given on before is left alone.
+func (ns *Notices) insertDeliveries(ctx context.Context, tx *sqldb.Tx, n Notice, chans []Channel, vars string) error {
 	if len(chans) == 0 {
-		return nil, nil
+		return nil
 	}
 	now := sqldb.Now(ns.cfg.Now())
 	var q strings.Builder
@@ -180,29 +233,36 @@ func (ns *Notices) insertDeliveries(ctx context.Context, tx *sqldb.Tx, n Notice,
 		q.WriteString(`(?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)`)
 		args = append(args, n.Key, string(ch), n.UserID, n.Template, n.Audience, vars, n.Link, now, now)
 	}
-	q.WriteString(` ON CONFLICT (notice_key, channel) DO NOTHING RETURNING id`)
-	rows, err := tx.QueryContext(ctx, q.String(), args...)
+	q.WriteString(` ON CONFLICT (notice_key, channel) DO NOTHING`)
+	_, err := tx.ExecContext(ctx, q.String(), args...)
 	if sqldb.ViolationOf(err) == sqldb.ForeignKey {
-		return nil, okno.Wrap(okno.EINVALID, "notify.recipient_missing", err)
+		return fmt.Errorf("%w: %w", errRecipientGone, err)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("notify: notice %s: %w", n.Key, err)
+		return fmt.Errorf("notify: notice %s: %w", n.Key, err)
+	}
+	return nil
+}
+
+// queuedDeliveries returns the ids of the notice's deliveries not yet
+// sent nor given up, in ascending order.
+func queuedDeliveries(ctx context.Context, tx *sqldb.Tx, key string) ([]int64, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT id FROM notify_deliveries WHERE notice_key = ? AND status = 'queued' ORDER BY id`, key)
+	if err != nil {
+		return nil, fmt.Errorf("notify: notice %s: %w", key, err)
 	}
 	defer rows.Close()
 	var ids []int64
 	for rows.Next() {
 		var id int64
 		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("notify: notice %s: %w", n.Key, err)
+			return nil, fmt.Errorf("notify: notice %s: %w", key, err)
 		}
 		ids = append(ids, id)
 	}
-	if err := rows.Err(); sqldb.ViolationOf(err) == sqldb.ForeignKey {
-		return nil, okno.Wrap(okno.EINVALID, "notify.recipient_missing", err)
-	} else if err != nil {
-		return nil, fmt.Errorf("notify: notice %s: %w", n.Key, err)
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("notify: notice %s: %w", key, err)
 	}
-	slices.Sort(ids)
 	return ids, nil
 }
 

@@ -3,6 +3,7 @@ package notify
 import (
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"io"
 	"mime"
@@ -169,8 +170,8 @@ func TestNoticesEndToEnd(t *testing.T) {
 		}
 		before := len(dumped(t, dir))
 		r.notify(t, ping("case:12:event:1:user:ivan", ivan))
-		if n := r.process(t); n != 3 {
-			t.Fatalf("ran %d messages, want 3", n)
+		if n := r.process(t); n != 4 {
+			t.Fatalf("ran %d messages, want 4 (the notice, a delivery on each of 3 channels)", n)
 		}
 
 		got := r.deliveries(t, "case:12:")
@@ -253,8 +254,8 @@ func TestNoticesLanguageAndDefaults(t *testing.T) {
 		// channels chosen: the cabinet and e-mail.
 		n.Vars["link"] = "/cabinet/settings"
 		r.notify(t, n)
-		if n := r.process(t); n != 2 {
-			t.Fatalf("ran %d messages, want 2", n)
+		if n := r.process(t); n != 3 {
+			t.Fatalf("ran %d messages, want 3 (the notice, a delivery on each of 2 channels)", n)
 		}
 		got, err := r.mb.List(ctx, 10)
 		if err != nil {
@@ -275,9 +276,6 @@ func TestNotifyOncePerKeyAndOnlyOnCommit(t *testing.T) {
 		r.book.set(user, "ru", map[Channel]string{ChannelEmail: "ivan@example.ru"})
 		r.notify(t, ping("case:5:event:1:user:1", user))
 		r.notify(t, ping("case:5:event:1:user:1", user), ping("case:5:event:1:user:1", user))
-		if got := len(r.deliveries(t, "case:5:")); got != 2 {
-			t.Errorf("%d deliveries after giving one notice three times, want 2 (cabinet and e-mail)", got)
-		}
 		rollback := errors.New("the action failed")
 		err := db.InTx(ctx, func(tx *sqldb.Tx) error {
 			if err := r.ns.Notify(ctx, tx, ping("case:5:event:2:user:1", user)); err != nil {
@@ -288,14 +286,54 @@ func TestNotifyOncePerKeyAndOnlyOnCommit(t *testing.T) {
 		if !errors.Is(err, rollback) {
 			t.Fatal(err)
 		}
+		if n := r.process(t); n != 3 {
+			t.Errorf("ran %d messages, want 3 (the notice once, its cabinet and e-mail deliveries)", n)
+		}
+		if got := len(r.deliveries(t, "case:5:")); got != 2 {
+			t.Errorf("%d deliveries after giving one notice three times, want 2 (cabinet and e-mail)", got)
+		}
 		if got := len(r.deliveries(t, "case:5:event:2:")); got != 0 {
 			t.Errorf("%d deliveries of a rolled-back notice", got)
 		}
-		if n := r.process(t); n != 2 {
-			t.Errorf("ran %d messages, want 2", n)
-		}
 		if n := r.process(t); n != 0 {
 			t.Errorf("ran %d messages again", n)
+		}
+	})
+}
+
+func TestNoticeFanOutRunsOnceAndDropsNoAccount(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *sqldb.DB) {
+		r := newNoticeRig(t, db, nil)
+		ctx := context.Background()
+		user := addUser(t, db)
+		r.book.set(user, "ru", map[Channel]string{})
+		n := ping("case:6:event:1:user:1", user)
+		payload, err := json.Marshal(noticeMessage(n))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The fan-out run twice (a crash after its commit) writes nothing twice.
+		for range 2 {
+			if err := r.ns.fanOut(ctx, outbox.Message{Topic: NoticeTopic, Key: n.Key, Payload: payload}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n := r.process(t); n != 2 {
+			t.Errorf("ran %d messages, want the cabinet and e-mail deliveries once", n)
+		}
+		if got := len(r.deliveries(t, "case:6:")); got != 2 {
+			t.Errorf("%d deliveries, want 2", got)
+		}
+		// A notice to an account that is gone is done with: no delivery, no dead letter.
+		r.notify(t, ping("case:7:event:1:user:9", user+1000))
+		if n := r.process(t); n != 1 {
+			t.Errorf("ran %d messages, want the notice", n)
+		}
+		if got := len(r.deliveries(t, "case:7:")); got != 0 {
+			t.Errorf("%d deliveries to no account", got)
+		}
+		if st, err := r.q.Stats(ctx); err != nil || st.Pending != 0 || st.Dead != 0 {
+			t.Errorf("outbox %+v (%v), want nothing pending nor dead", st, err)
 		}
 	})
 }
@@ -324,7 +362,6 @@ func TestNotifyRefusesBadNotices(t *testing.T) {
 			"no key":           {edit(func(n *Notice) { n.Key = "" }), okno.EINTERNAL},
 			"long key":         {edit(func(n *Notice) { n.Key = strings.Repeat("k", 201) }), okno.EINTERNAL},
 			"no recipient":     {edit(func(n *Notice) { n.UserID = 0 }), okno.EINVALID},
-			"no such user":     {edit(func(n *Notice) { n.UserID = user + 1000 }), okno.EINVALID},
 			"unknown template": {edit(func(n *Notice) { n.Template = "case.unknown" }), okno.EINTERNAL},
 			"unknown audience": {edit(func(n *Notice) { n.Audience = "controller" }), okno.EINTERNAL},
 			"bad var name":     {edit(func(n *Notice) { n.Vars["Ref Number"] = "1" }), okno.EINTERNAL},

@@ -60,12 +60,14 @@ type WebhooksConfig struct {
 // Webhooks tells other systems (the regional control centre, a registry)
 // what happened, by posting signed JSON to the addresses their
 // organisation subscribed. Each event goes to each matching subscription
-// once, from the outbox, retried until the receiver answers 2xx.
+// once, from the outbox, retried until the receiver answers 2xx. Who
+// subscribed is looked up when the event is fanned out, moments after the
+// emitting transaction commits, so a subscription made or deleted on any
+// node counts from then on.
 type Webhooks struct {
 	cfg    WebhooksConfig
 	client *http.Client
 	log    *slog.Logger
-	cache  subscriptionCache // what Emit remembers; see subscriptionsTTL
 }
 
 // Subscription is one organisation's order for events at an address.
@@ -166,7 +168,6 @@ func (w *Webhooks) Subscribe(ctx context.Context, actor okno.Actor, orgID int64,
 	if err != nil {
 		return "", Subscription{}, fmt.Errorf("notify: subscribe: %w", err)
 	}
-	w.cache.forget()
 	return secret, s, nil
 }
 
@@ -259,7 +260,6 @@ func scanSubscription(sc interface{ Scan(...any) error }) (Subscription, error) 
 // telling the two apart).
 func (w *Webhooks) Delete(ctx context.Context, actor okno.Actor, id int64) error {
 	notFound := okno.Errorf(okno.ENOTFOUND, "notify.webhook_not_found")
-	defer w.cache.forget() // after the commit, or the rollback: either way the snapshot is read again
 	return w.cfg.DB.InTx(ctx, func(tx *sqldb.Tx) error {
 		s, err := scanSubscription(tx.QueryRowContext(ctx, `SELECT id, org_id, url, events, active, created_at, created_by
 			FROM webhooks WHERE id = ?`, id))

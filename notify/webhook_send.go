@@ -24,11 +24,17 @@ import (
 	"github.com/okno/okno/sqldb"
 )
 
+// EventTopic is the outbox topic of events: one message per event,
+// written in the feature's transaction, fanned out to the subscriptions
+// that hear of it by the handler Register installs.
+const EventTopic = "notify.webhook.event"
+
 // WebhookTopic is the outbox topic of webhook deliveries; Register handles it.
 const WebhookTopic = "notify.webhook"
 
-// Register makes the webhook deliveries run on q.
+// Register makes the events fan out, and the webhook deliveries run, on q.
 func (w *Webhooks) Register(q *outbox.Queue) {
+	q.Register(EventTopic, w.fanOut, outbox.MaxAttempts(webhookAttempts))
 	q.Register(WebhookTopic, w.deliver, outbox.MaxAttempts(webhookAttempts), outbox.Timeout(time.Minute))
 }
 
@@ -40,14 +46,17 @@ type eventBody struct {
 	Data      map[string]any `json:"data"`
 }
 
-// Emit records e in the caller's transaction for every active
-// subscription of its organisation or an organisation above it whose
-// events match e's type; an event of organisation 0 concerns the whole
-// region and reaches the subscribers of the region's root organisations.
-// The same key emitted again is a no-op. An event that breaks the limits
-// (a type like "case.answered", a key of at most 200 characters, a body
-// of at most 64 KiB) is an error, so that the caller's action fails while
-// it can be fixed.
+// Emit records e in the caller's transaction as one outbox message, so
+// that it is told if and only if the caller's action commits; the same
+// key emitted again is a no-op. Moments after the commit the message is
+// fanned out (see fanOut) to every subscription active then of e's
+// organisation or an organisation above it whose events match e's type;
+// an event of organisation 0 concerns the whole region and reaches the
+// subscribers of the region's root organisations. Subscriptions are not
+// looked up here, so that the caller's transaction stays short. An event
+// that breaks the limits (a type like "case.answered", a key of at most
+// 200 characters, a body of at most 64 KiB) is an error, so that the
+// caller's action fails while it can be fixed.
 func (w *Webhooks) Emit(ctx context.Context, tx *sqldb.Tx, e Event) error {
 	if !eventTypeRE.MatchString(e.Type) || e.Key == "" || len(e.Key) > maxNoticeKey || !printable(e.Key) || e.OrgID < 0 {
 		return okno.Wrap(okno.EINTERNAL, "notify.event_invalid", fmt.Errorf("notify: event %q of type %q", e.Key, e.Type))
@@ -60,58 +69,110 @@ func (w *Webhooks) Emit(ctx context.Context, tx *sqldb.Tx, e Event) error {
 	if err != nil || len(body) > maxEventBody {
 		return okno.Wrap(okno.EINTERNAL, "notify.event_invalid", fmt.Errorf("notify: event %s: body of %d bytes: %v", e.Key, len(body), err))
 	}
-	subs, err := w.subscribers(ctx, e)
+	payload, err := json.Marshal(eventMessage{Key: e.Key, Type: e.Type, OrgID: e.OrgID, Body: body})
 	if err != nil {
+		return fmt.Errorf("notify: event %s: %w", e.Key, err)
+	}
+	return w.cfg.Outbox.Enqueue(ctx, tx, outbox.Message{Topic: EventTopic, Key: e.Key, Payload: payload})
+}
+
+// eventMessage is an event as EventTopic carries it: the body is rendered
+// at Emit, so that created_at is when the event happened and every
+// subscriber gets the same bytes. Like Event.Data, it holds no personal
+// data.
+type eventMessage struct {
+	Key   string          `json:"key"`
+	Type  string          `json:"type"`
+	OrgID int64           `json:"org_id"`
+	Body  json.RawMessage `json:"body"`
+}
+
+// fanOut is the outbox handler of EventTopic: it finds the subscriptions
+// that hear of the event and writes a delivery for each, with its outbox
+// message, in one transaction. Run again it writes nothing twice:
+// deliveries are unique per subscription and event, their messages per
+// delivery, and only queued ones are posted.
+func (w *Webhooks) fanOut(ctx context.Context, m outbox.Message) error {
+	var em eventMessage
+	if err := json.Unmarshal(m.Payload, &em); err != nil || em.Key == "" {
+		return outbox.Permanent(fmt.Errorf("notify: event: bad payload: %w", err))
+	}
+	subs, err := w.subscribers(ctx, em)
+	if err != nil || len(subs) == 0 {
 		return err
 	}
 	now := sqldb.Now(w.cfg.Now())
-	for _, id := range subs {
-		var did int64
-		err := tx.QueryRowContext(ctx, `INSERT INTO webhook_deliveries (webhook_id, event_key, event_type, body, status, created_at)
-			VALUES (?, ?, ?, ?, 'queued', ?)
-			ON CONFLICT (webhook_id, event_key) DO NOTHING RETURNING id`, id, e.Key, e.Type, string(body), now).Scan(&did)
-		if errors.Is(err, sql.ErrNoRows) {
-			continue // emitted before
+	return w.cfg.DB.InTx(ctx, func(tx *sqldb.Tx) error {
+		for _, id := range subs {
+			_, err := tx.ExecContext(ctx, `INSERT INTO webhook_deliveries (webhook_id, event_key, event_type, body, status, created_at)
+				VALUES (?, ?, ?, ?, 'queued', ?)
+				ON CONFLICT (webhook_id, event_key) DO NOTHING`, id, em.Key, em.Type, string(em.Body), now)
+			if err != nil {
+				return fmt.Errorf("notify: event %s: %w", em.Key, err)
+			}
+			var did int64
+			var status string
+			err = tx.QueryRowContext(ctx, `SELECT id, status FROM webhook_deliveries WHERE webhook_id = ? AND event_key = ?`, id, em.Key).
+				Scan(&did, &status)
+			if err != nil {
+				return fmt.Errorf("notify: event %s: %w", em.Key, err)
+			}
+			if status != "queued" {
+				continue
+			}
+			payload, _ := json.Marshal(deliverPayload{Delivery: did}) // cannot fail
+			err = w.cfg.Outbox.Enqueue(ctx, tx, outbox.Message{Topic: WebhookTopic, Key: "webhook:" + strconv.FormatInt(did, 10), Payload: payload})
+			if err != nil {
+				return err
+			}
 		}
-		if err != nil {
-			return fmt.Errorf("notify: emit %s: %w", e.Key, err)
-		}
-		payload, _ := json.Marshal(deliverPayload{Delivery: did})
-		err = w.cfg.Outbox.Enqueue(ctx, tx, outbox.Message{Topic: WebhookTopic, Key: "webhook:" + strconv.FormatInt(did, 10), Payload: payload})
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+		return nil
+	})
 }
 
-// subscribers returns the active subscriptions that hear of e, from the
-// snapshot of active subscriptions (see subscriptionsTTL): an event of an
-// organisation whose tree has no subscriber costs no query at all.
-func (w *Webhooks) subscribers(ctx context.Context, e Event) ([]int64, error) {
-	subs, byOrg, err := w.active(ctx)
-	if err != nil || len(subs) == 0 {
-		return nil, err
-	}
-	hears := func(s subscription) bool { return s.root }
+// subscribers returns the active subscriptions that hear of e, oldest
+// first: those of its organisation and the organisations above it, or of
+// the root organisations for a region-wide event, whose patterns match.
+func (w *Webhooks) subscribers(ctx context.Context, e eventMessage) ([]int64, error) {
+	q := `SELECT w.id, w.events FROM webhooks w JOIN organisations o ON o.id = w.org_id
+		WHERE w.active AND o.parent_id IS NULL ORDER BY w.id`
+	var args []any
 	if e.OrgID != 0 {
-		orgs := map[int64]bool{e.OrgID: true}
-		if len(byOrg) > 1 || !byOrg[e.OrgID] { // someone else subscribed: perhaps a body above
-			up, err := w.ancestorsOf(ctx, e.OrgID)
+		orgs := []int64{e.OrgID}
+		if w.cfg.Ancestors != nil {
+			up, err := w.cfg.Ancestors(ctx, e.OrgID)
 			if err != nil {
-				return nil, fmt.Errorf("notify: emit %s: organisations above %d: %w", e.Key, e.OrgID, err)
+				return nil, fmt.Errorf("notify: event %s: organisations above %d: %w", e.Key, e.OrgID, err)
 			}
-			for _, id := range up {
-				orgs[id] = true
-			}
+			orgs = append(orgs, up...)
 		}
-		hears = func(s subscription) bool { return orgs[s.orgID] }
+		q = `SELECT id, events FROM webhooks WHERE active AND org_id IN (?` + strings.Repeat(", ?", len(orgs)-1) + `) ORDER BY id`
+		for _, id := range orgs {
+			args = append(args, id)
+		}
 	}
+	rows, err := w.cfg.DB.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("notify: event %s: subscriptions: %w", e.Key, err)
+	}
+	defer rows.Close()
 	var ids []int64
-	for _, s := range subs {
-		if hears(s) && matchesAny(s.patterns, e.Type) {
-			ids = append(ids, s.id)
+	for rows.Next() {
+		var id int64
+		var events string
+		var patterns []string
+		if err := rows.Scan(&id, &events); err != nil {
+			return nil, fmt.Errorf("notify: event %s: subscriptions: %w", e.Key, err)
 		}
+		if err := json.Unmarshal([]byte(events), &patterns); err != nil {
+			return nil, fmt.Errorf("notify: webhook %d events: %w", id, err)
+		}
+		if matchesAny(patterns, e.Type) {
+			ids = append(ids, id)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("notify: event %s: subscriptions: %w", e.Key, err)
 	}
 	return ids, nil
 }

@@ -206,8 +206,8 @@ func TestWebhookDeliversSignedEventsAndRetries(t *testing.T) {
 			Event{Type: "poll.opened", OrgID: r.a.ID, Key: "poll:3:opened"},                  // nobody's pattern
 			Event{Type: "appeal.created", OrgID: 0, Key: "appeal:1:created"},                 // region-wide
 		)
-		if n := r.process(t); n != 3 {
-			t.Fatalf("ran %d deliveries, want 3", n)
+		if n := r.process(t); n != 6 {
+			t.Fatalf("ran %d messages, want 6 (3 events, 3 deliveries)", n)
 		}
 		want := []hookDelivery{
 			{Webhook: sa.ID, Key: "case:12:event:40", Status: "queued", Attempts: 1, Code: 500},
