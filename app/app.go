@@ -216,8 +216,9 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 // checkpointTopic is the recurring job that signs audit checkpoints.
 const checkpointTopic = "audit.checkpoint"
 
-// Run serves HTTP on ln and runs the outbox workers until ctx is cancelled,
-// then shuts both down gracefully and signs a final audit checkpoint.
+// Run serves HTTP on ln, runs the outbox workers and reloads the
+// production calendar until ctx is cancelled, then shuts them down
+// gracefully and signs a final audit checkpoint.
 func (a *App) Run(ctx context.Context, ln net.Listener) error {
 	if err := a.Outbox.Every(ctx, checkpointTopic, a.cfg.CheckpointEvery); err != nil {
 		return err
@@ -225,12 +226,13 @@ func (a *App) Run(ctx context.Context, ln net.Listener) error {
 	if err := a.Outbox.Every(ctx, casework.DeadlinesTopic, deadlinesEvery); err != nil {
 		return err
 	}
-	calCtx, stopCal := context.WithCancel(ctx)
-	defer stopCal()
-	go a.refreshCalendar(calCtx)
 	var wg sync.WaitGroup
 	errs := make([]error, 2)
-	wg.Add(2)
+	wg.Add(3)
+	go func() {
+		defer wg.Done()
+		a.refreshCalendar(ctx)
+	}()
 	go func() {
 		defer wg.Done()
 		errs[0] = a.Web.Serve(ctx, ln)
