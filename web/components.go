@@ -13,19 +13,36 @@ import (
 // Field is one form question: label, hint, error message and input, wired
 // together with aria-describedby and aria-invalid.
 type Field struct {
-	Name         string   // form field name; the input's id is "f-"+Name
-	Type         string   // "text" (default), "email", "tel", "textarea", "radios"
-	Label        string   // translated
-	Hint         string   // translated, optional
-	Value        string   // current value, kept after a failed submission
-	Error        string   // translated message, empty when the value is fine
-	Autocomplete string   // HTML autocomplete token, e.g. "email", "name"
-	Width        string   // "short", "medium" or "" (full width)
-	Options      []Option // for radios
+	Name string // form field name
+	// HTMLID is the input's id when a page has several forms asking for
+	// the same name (the case page); empty means "f-"+Name.
+	HTMLID       string
+	Type         string        // "text" (default), "email", "tel", "search", "textarea", "radios", "select", "number", "date", "file"
+	Label        string        // translated
+	Hint         string        // translated, optional
+	Value        string        // current value, kept after a failed submission
+	Error        string        // translated message, empty when the value is fine
+	Autocomplete string        // HTML autocomplete token, e.g. "email", "name", "off"
+	Width        string        // "short", "medium" or "" (full width)
+	Required     bool          // the form refuses it empty (the label says so; checks are the server's)
+	Multiple     bool          // file: several at once
+	Options      []Option      // for radios
+	Groups       []OptionGroup // for select; a group without a label is not boxed
+}
+
+// OptionGroup is a group of a select's options.
+type OptionGroup struct {
+	Label   string
+	Options []Option
 }
 
 // ID is the input's id, the target of the error summary's link.
-func (f Field) ID() string { return "f-" + f.Name }
+func (f Field) ID() string {
+	if f.HTMLID != "" {
+		return f.HTMLID
+	}
+	return "f-" + f.Name
+}
 
 // Option is one choice of a radios field.
 type Option struct {
@@ -34,6 +51,9 @@ type Option struct {
 
 // Checked reports whether o is the field's current value.
 func (f Field) Checked(o Option) bool { return f.Value == o.Value }
+
+// Selected reports whether v is the field's current value.
+func (f Field) Selected(v string) bool { return f.Value == v }
 
 // Form is a form's state: its fields in order and the error summary.
 type Form struct {

@@ -64,12 +64,12 @@ type staffEvent struct {
 type staffAction struct {
 	Name, Title, Target, FormID string
 	Open                        bool // the form came back with errors: show it unfolded
-	Fields                      []staffField
-	Comment                     *staffField // nil when the action takes none
-	Reply                       *staffField // the reply templates, nil when there are none
+	Fields                      []Field
+	Comment                     *Field // nil when the action takes none
+	Reply                       *Field // the reply templates, nil when there are none
 	Replies                     []staffReply
-	Docs                        []staffField // one file input per document kind required
-	Files                       staffField   // other files
+	Docs                        []Field // one file input per document kind required
+	Files                       Field   // other files
 }
 
 // staffReply is a reply template: its body fills the comment (by script,

@@ -140,17 +140,17 @@ func personTarget(user, pos int64) string {
 
 // assignTargetGroups are the places a case of an organisation with
 // positions and staff may be assigned to, for a select.
-func assignTargetGroups(l i18n.Localizer, positions []org.Position, staff []org.StaffMember) []staffGroup {
-	groups := []staffGroup{{Options: []Option{{Value: "", Label: l.T("web.staffcase.choose")}, {Value: orgQueueTarget, Label: l.T("web.staffcase.org_queue")}}}}
+func assignTargetGroups(l i18n.Localizer, positions []org.Position, staff []org.StaffMember) []OptionGroup {
+	groups := []OptionGroup{{Options: []Option{{Value: "", Label: l.T("web.staffcase.choose")}, {Value: orgQueueTarget, Label: l.T("web.staffcase.org_queue")}}}}
 	if len(positions) > 0 {
-		g := staffGroup{Label: l.T("web.staffcase.positions")}
+		g := OptionGroup{Label: l.T("web.staffcase.positions")}
 		for _, p := range positions {
 			g.Options = append(g.Options, Option{Value: positionTarget(p.ID), Label: p.Title})
 		}
 		groups = append(groups, g)
 	}
 	if len(staff) > 0 {
-		g := staffGroup{Label: l.T("web.staffcase.people")}
+		g := OptionGroup{Label: l.T("web.staffcase.people")}
 		for _, m := range staff {
 			g.Options = append(g.Options, Option{Value: personTarget(m.UserID, m.Position.ID), Label: m.DisplayName + " — " + m.Position.Title})
 		}

@@ -16,34 +16,14 @@ import (
 
 // staffFormState is a small form of the case page: its fields in order.
 type staffFormState struct {
-	Fields []staffField
+	Fields []Field
 	Open   bool // it came back with errors: show it unfolded
 }
-
-// staffField is one input of the back office's case forms. Unlike Field,
-// its id is given, so that several forms on one page can ask for the same
-// name (every action has a comment).
-type staffField struct {
-	ID, Name, Type, Label, Hint, Value, Error string // Type: text, search, textarea, number, date, select, radios, file
-	Required                                  bool
-	Multiple                                  bool         // file: several at once
-	Options                                   []Option     // radios
-	Groups                                    []staffGroup // select; a group without a label is not boxed
-}
-
-// staffGroup is a group of a select's options.
-type staffGroup struct {
-	Label   string
-	Options []Option
-}
-
-// Selected reports whether v is the field's value.
-func (f staffField) Selected(v string) bool { return f.Value == v }
 
 // staffErrors puts err's messages on the fields it names (by the engine's
 // field names in fields) and returns the error summary: the fields'
 // messages linked to them, or err's own message when it names none.
-func staffErrors(l i18n.Localizer, err error, fields map[string]*staffField) []FieldMessage {
+func staffErrors(l i18n.Localizer, err error, fields map[string]*Field) []FieldMessage {
 	if err == nil {
 		return nil
 	}
@@ -55,7 +35,7 @@ func staffErrors(l i18n.Localizer, err error, fields map[string]*staffField) []F
 			if f.Error == "" {
 				f.Error = m
 			}
-			out = append(out, FieldMessage{ID: f.ID, Message: m})
+			out = append(out, FieldMessage{ID: f.ID(), Message: m})
 			continue
 		}
 		out = append(out, FieldMessage{Message: m})
@@ -78,8 +58,8 @@ func staffActions(l i18n.Localizer, def *process.Definition, allowed []casework.
 	for _, aa := range allowed {
 		id := "act-" + aa.Name
 		sa := staffAction{Name: aa.Name, FormID: id, Title: titleIn(aa.Title, lang, aa.Name), Target: titleIn(aa.Target.Title, lang, aa.Target.Name),
-			Files: staffField{ID: id + "-files", Name: "documents", Type: "file", Multiple: true, Label: l.T("web.staffcase.files"), Hint: l.T("web.staffcase.files_hint")}}
-		byName := map[string]*staffField{"documents": &sa.Files}
+			Files: Field{HTMLID: id + "-files", Name: "documents", Type: "file", Multiple: true, Label: l.T("web.staffcase.files"), Hint: l.T("web.staffcase.files_hint")}}
+		byName := map[string]*Field{"documents": &sa.Files}
 		for _, f := range aa.Fields {
 			sa.Fields = append(sa.Fields, actionField(l, id, f))
 		}
@@ -87,7 +67,7 @@ func staffActions(l i18n.Localizer, def *process.Definition, allowed []casework.
 			byName[aa.Fields[i].Name] = &sa.Fields[i]
 		}
 		if aa.CommentRule() != process.CommentNone {
-			sa.Comment = &staffField{ID: id + "-comment", Name: "comment", Type: "textarea", Label: l.T("web.staffcase.comment_optional"),
+			sa.Comment = &Field{HTMLID: id + "-comment", Name: "comment", Type: "textarea", Label: l.T("web.staffcase.comment_optional"),
 				Required: aa.CommentRule() == process.CommentRequired, Hint: l.T("web.staffcase.comment_internal")}
 			if sa.Comment.Required {
 				sa.Comment.Label = l.T("web.staffcase.comment")
@@ -101,14 +81,14 @@ func staffActions(l i18n.Localizer, def *process.Definition, allowed []casework.
 			sa.Replies = append(sa.Replies, staffReply{Value: strconv.Itoa(i + 1), Title: titleIn(rp.Title, lang, strconv.Itoa(i+1)), Body: rp.Body.In(lang)})
 		}
 		if len(sa.Replies) > 0 {
-			sa.Reply = &staffField{ID: id + "-reply", Name: "reply", Type: "select", Label: l.T("web.staffcase.reply"), Hint: l.T("web.staffcase.reply_hint")}
+			sa.Reply = &Field{HTMLID: id + "-reply", Name: "reply", Type: "select", Label: l.T("web.staffcase.reply"), Hint: l.T("web.staffcase.reply_hint")}
 		}
 		for _, kind := range aa.Documents {
 			title := kind
 			if k, ok := def.Document(kind); ok {
 				title = titleIn(k.Title, lang, kind)
 			}
-			sa.Docs = append(sa.Docs, staffField{ID: id + "-doc-" + kind, Name: docsPrefix + kind, Type: "file", Label: title, Required: true})
+			sa.Docs = append(sa.Docs, Field{HTMLID: id + "-doc-" + kind, Name: docsPrefix + kind, Type: "file", Label: title, Required: true})
 		}
 		if len(sa.Docs) > 0 {
 			byName["documents"] = &sa.Docs[0]
@@ -130,9 +110,9 @@ func staffActions(l i18n.Localizer, def *process.Definition, allowed []casework.
 
 // actionField is the input of one of an action's fields, named
 // "fields.<name>" so that no field can take the name of the form's own.
-func actionField(l i18n.Localizer, formID string, f process.Field) staffField {
+func actionField(l i18n.Localizer, formID string, f process.Field) Field {
 	lang := string(l.Lang())
-	sf := staffField{ID: formID + "-" + f.Name, Name: "fields." + f.Name, Label: titleIn(f.Title, lang, f.Name), Required: f.Required, Type: "textarea"}
+	sf := Field{HTMLID: formID + "-" + f.Name, Name: "fields." + f.Name, Label: titleIn(f.Title, lang, f.Name), Required: f.Required, Type: "textarea"}
 	switch f.Type {
 	case process.FieldText:
 		if f.Max > 0 && f.Max <= 200 {
@@ -153,7 +133,7 @@ func actionField(l i18n.Localizer, formID string, f process.Field) staffField {
 		sf.Type, sf.Options = "radios", opts
 		if len(opts) > 5 {
 			sf.Type, sf.Options = "select", nil
-			sf.Groups = []staffGroup{{Options: append([]Option{{Value: "", Label: l.T("web.staffcase.choose")}}, opts...)}}
+			sf.Groups = []OptionGroup{{Options: append([]Option{{Value: "", Label: l.T("web.staffcase.choose")}}, opts...)}}
 		}
 	}
 	if !f.Required {
@@ -163,7 +143,7 @@ func actionField(l i18n.Localizer, formID string, f process.Field) staffField {
 }
 
 // fillValues puts the answers of a failed form back into its inputs.
-func fillValues(values url.Values, fields []staffField, more ...*staffField) {
+func fillValues(values url.Values, fields []Field, more ...*Field) {
 	for i := range fields {
 		fields[i].Value = values.Get(fields[i].Name)
 	}
@@ -176,36 +156,36 @@ func fillValues(values url.Values, fields []staffField, more ...*staffField) {
 
 // staffSmallForms builds the assign, note and attach forms, with a failed
 // one's answers and errors, and returns that one's error summary.
-func staffSmallForms(l i18n.Localizer, data *staffCasePage, targets []staffGroup, def *process.Definition, fail *staffFailure) []FieldMessage {
+func staffSmallForms(l i18n.Localizer, data *staffCasePage, targets []OptionGroup, def *process.Definition, fail *staffFailure) []FieldMessage {
 	lang := string(l.Lang())
-	data.Assign.Fields = []staffField{
-		{ID: "assign-target", Name: "target", Type: "select", Label: l.T("web.staffcase.assign_to"), Groups: targets},
-		{ID: "assign-comment", Name: "comment", Type: "text", Label: l.T("web.staffcase.assign_comment")},
+	data.Assign.Fields = []Field{
+		{HTMLID: "assign-target", Name: "target", Type: "select", Label: l.T("web.staffcase.assign_to"), Groups: targets},
+		{HTMLID: "assign-comment", Name: "comment", Type: "text", Label: l.T("web.staffcase.assign_comment"), Autocomplete: "off"},
 	}
-	data.Note.Fields = []staffField{{ID: "note-text", Name: "text", Type: "textarea", Label: l.T("web.staffcase.note_text"), Hint: l.T("web.staffcase.note_hint")}}
+	data.Note.Fields = []Field{{HTMLID: "note-text", Name: "text", Type: "textarea", Label: l.T("web.staffcase.note_text"), Hint: l.T("web.staffcase.note_hint")}}
 	kinds := []Option{{Value: "", Label: l.T("web.staffcase.attachment")}}
 	for _, k := range def.Documents {
 		kinds = append(kinds, Option{Value: k.Name, Label: titleIn(k.Title, lang, k.Name)})
 	}
-	data.Attach.Fields = []staffField{
-		{ID: "attach-kind", Name: "kind", Type: "select", Label: l.T("web.staffcase.attach_kind"), Groups: []staffGroup{{Options: kinds}}},
-		{ID: "attach-file", Name: docsField, Type: "file", Label: l.T("web.staffcase.attach_file"), Hint: l.T("web.staffcase.files_hint")},
+	data.Attach.Fields = []Field{
+		{HTMLID: "attach-kind", Name: "kind", Type: "select", Label: l.T("web.staffcase.attach_kind"), Groups: []OptionGroup{{Options: kinds}}},
+		{HTMLID: "attach-file", Name: docsField, Type: "file", Label: l.T("web.staffcase.attach_file"), Hint: l.T("web.staffcase.files_hint")},
 	}
 	if fail == nil {
 		return nil
 	}
 	var form *staffFormState
-	var byName map[string]*staffField
+	var byName map[string]*Field
 	switch fail.form {
 	case "assign":
 		form = &data.Assign
-		byName = map[string]*staffField{"target": &form.Fields[0], "position": &form.Fields[0], "assignee": &form.Fields[0], "org": &form.Fields[0], "comment": &form.Fields[1]}
+		byName = map[string]*Field{"target": &form.Fields[0], "position": &form.Fields[0], "assignee": &form.Fields[0], "org": &form.Fields[0], "comment": &form.Fields[1]}
 	case "note":
 		form = &data.Note
-		byName = map[string]*staffField{"text": &form.Fields[0]}
+		byName = map[string]*Field{"text": &form.Fields[0]}
 	case "attach":
 		form = &data.Attach
-		byName = map[string]*staffField{"kind": &form.Fields[0], "documents": &form.Fields[1]}
+		byName = map[string]*Field{"kind": &form.Fields[0], "documents": &form.Fields[1]}
 	default:
 		return nil
 	}

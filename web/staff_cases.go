@@ -38,9 +38,9 @@ type inboxTab struct {
 // inboxFilter is the filter form: search, process and state.
 type inboxFilter struct {
 	View      string
-	Search    staffField
-	Process   staffField
-	State     staffField
+	Search    Field
+	Process   Field
+	State     Field
 	Errors    []FieldMessage
 	Processes map[string]string // process name → title, for the rows
 }
@@ -58,8 +58,8 @@ type inboxLine struct {
 
 // inboxBulk is the bulk assignment form under the table.
 type inboxBulk struct {
-	Target  staffField
-	Comment staffField
+	Target  Field
+	Comment Field
 	Return  string // the inbox's query, to come back to
 	Errors  []FieldMessage
 }
@@ -180,13 +180,13 @@ func (s *Server) renderInbox(w http.ResponseWriter, r *http.Request, status int,
 func inboxFilterOf(l i18n.Localizer, q casework.InboxQuery, versions []process.Version, err error) inboxFilter {
 	lang := string(l.Lang())
 	f := inboxFilter{View: string(q.View), Processes: map[string]string{},
-		Search:  staffField{ID: "inbox-q", Name: inboxSearch, Label: l.T("web.inbox.search"), Hint: l.T("web.inbox.search_hint"), Value: q.Search, Type: "search"},
-		Process: staffField{ID: "inbox-process", Name: inboxProcess, Label: l.T("web.inbox.process"), Value: q.Process, Type: "select"},
-		State:   staffField{ID: "inbox-state", Name: inboxState, Label: l.T("web.inbox.state"), Value: q.State, Type: "select"},
+		Search:  Field{HTMLID: "inbox-q", Name: inboxSearch, Label: l.T("web.inbox.search"), Hint: l.T("web.inbox.search_hint"), Value: q.Search, Type: "search", Autocomplete: "off"},
+		Process: Field{HTMLID: "inbox-process", Name: inboxProcess, Label: l.T("web.inbox.process"), Value: q.Process, Type: "select"},
+		State:   Field{HTMLID: "inbox-state", Name: inboxState, Label: l.T("web.inbox.state"), Value: q.State, Type: "select"},
 	}
 	anything := Option{Value: "", Label: l.T("web.inbox.any")}
-	f.Process.Groups = []staffGroup{{Options: []Option{anything}}}
-	f.State.Groups = []staffGroup{{Options: []Option{anything}}}
+	f.Process.Groups = []OptionGroup{{Options: []Option{anything}}}
+	f.State.Groups = []OptionGroup{{Options: []Option{anything}}}
 	for _, v := range versions {
 		if v.Definition == nil {
 			continue
@@ -197,13 +197,13 @@ func inboxFilterOf(l i18n.Localizer, q casework.InboxQuery, versions []process.V
 		if q.Process != "" && q.Process != v.Name {
 			continue // a process is chosen: only its states
 		}
-		g := staffGroup{Label: title}
+		g := OptionGroup{Label: title}
 		for _, st := range v.Definition.States {
 			g.Options = append(g.Options, Option{Value: st.Name, Label: titleIn(st.Title, lang, st.Name)})
 		}
 		f.State.Groups = append(f.State.Groups, g)
 	}
-	f.Errors = staffErrors(l, err, map[string]*staffField{inboxSearch: &f.Search, inboxProcess: &f.Process, inboxState: &f.State})
+	f.Errors = staffErrors(l, err, map[string]*Field{inboxSearch: &f.Search, inboxProcess: &f.Process, inboxState: &f.State})
 	return f
 }
 
@@ -223,13 +223,13 @@ func inboxLineOf(l i18n.Localizer, it casework.InboxItem, processes map[string]s
 
 // inboxBulkForm is the bulk assignment form: the places of the
 // organisation acted for (targets), the answers given and err's messages.
-func inboxBulkForm(l i18n.Localizer, q casework.InboxQuery, targets []staffGroup, values url.Values, err error) inboxBulk {
+func inboxBulkForm(l i18n.Localizer, q casework.InboxQuery, targets []OptionGroup, values url.Values, err error) inboxBulk {
 	b := inboxBulk{Return: inboxURL(q),
-		Target:  staffField{ID: "bulk-target", Name: "target", Label: l.T("web.inbox.bulk_target"), Type: "select", Groups: targets, Value: values.Get("target")},
-		Comment: staffField{ID: "bulk-comment", Name: "comment", Label: l.T("web.inbox.bulk_comment"), Value: values.Get("comment")},
+		Target:  Field{HTMLID: "bulk-target", Name: "target", Label: l.T("web.inbox.bulk_target"), Type: "select", Groups: targets, Value: values.Get("target")},
+		Comment: Field{HTMLID: "bulk-comment", Name: "comment", Label: l.T("web.inbox.bulk_comment"), Value: values.Get("comment"), Autocomplete: "off"},
 	}
-	cases := staffField{ID: "inbox-table"}
-	b.Errors = staffErrors(l, err, map[string]*staffField{"target": &b.Target, "comment": &b.Comment, "position": &b.Target,
+	cases := Field{HTMLID: "inbox-table"}
+	b.Errors = staffErrors(l, err, map[string]*Field{"target": &b.Target, "comment": &b.Comment, "position": &b.Target,
 		"assignee": &b.Target, "case": &cases, "cases": &cases})
 	return b
 }
