@@ -29,7 +29,7 @@ type keyRow struct {
 	Active                bool
 }
 
-func Fields(l i18n.Localizer, positions []Option) []Field {
+func staffFields(l i18n.Localizer, positions []Option) []Field {
 	return []Field{
 		{Name: "display_name", Label: l.T("web.staffadmin.name"), Width: "medium", Autocomplete: "off"},
 		{Name: "email", Type: "email", Label: l.T("web.staffadmin.email"), Width: "medium", Autocomplete: "off"},
@@ -62,7 +62,7 @@ func (s *Server) adminStaffView(w http.ResponseWriter, r *http.Request, createVa
 		opts = append(opts, Option{Value: strconv.FormatInt(p.ID, 10), Label: p.Title + " (" + l.T("web.role."+string(p.Role)) + ")"})
 	}
 	data.NoPosts = len(opts) == 0
-	data.Create = NewForm(l, createValues, createErr, Fields(l, opts)...)
+	data.Create = NewForm(l, createValues, createErr, staffFields(l, opts)...)
 	keys, err := s.deps.StaffAccounts.ListAPIKeys(ctx, a, o.ID)
 	if err != nil {
 		return View{}, err
