@@ -23,6 +23,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/okno/okno/appeal"
 	"github.com/okno/okno/audit"
 	"github.com/okno/okno/blob"
 	"github.com/okno/okno/calendar"
@@ -91,6 +92,7 @@ type App struct {
 	Calendar  *calendar.Service
 	Blobs     *blob.FS
 	Cases     *casework.Service
+	Appeals   *appeal.Service
 	Mailbox   *notify.Mailbox // nil unless DemoMailbox
 	Web       *web.Server
 }
@@ -168,6 +170,9 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	if err := a.openCasework(ctx, router); err != nil {
 		return nil, err
 	}
+	if err := a.openAppeals(ctx); err != nil {
+		return nil, err
+	}
 
 	a.Outbox.Register(identity.DeliverTopic, identity.DeliverHandler(a.Identity, identitySender{router}))
 	a.Outbox.Register(checkpointTopic, func(ctx context.Context, _ outbox.Message) error {
@@ -208,6 +213,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		Processes:     a.Processes,
 		Channels:      a.Channels,
 		Webhooks:      a.Webhooks,
+		Appeals:       a.Appeals,
 	})
 	ok = true
 	return a, nil

@@ -176,7 +176,7 @@ func mayOpen(actor okno.Actor, in *NewCase) error {
 			return nil
 		}
 	case okno.ActorAPIKey:
-		if actor.OrgID == in.OrgID {
+		if actor.OrgID == in.OrgID || in.AnyOrg {
 			if in.Channel != ChannelOpen311 {
 				in.Channel = ChannelAPI
 			}

@@ -86,6 +86,12 @@ const (
 	EventDocument  EventKind = "document"   // a document attached outside an action
 	EventNote      EventKind = "note"       // an internal note, never shown to the citizen
 	EventChildDone EventKind = "child_done" // a child case reached a terminal state
+	// EventRecategorised: an appeal's category or reason was changed (by
+	// package appeal, through RecordTx).
+	EventRecategorised EventKind = "recategorised"
+	// EventSupported: a citizen joined an appeal instead of filing a
+	// duplicate (package appeal, through RecordTx).
+	EventSupported EventKind = "supported"
 )
 
 // Event is one entry of a case's timeline.
@@ -145,6 +151,11 @@ type NewCase struct {
 	// IdempotencyKey makes a retried open return the case the first one
 	// made (per actor).
 	IdempotencyKey string
+	// AnyOrg says the feature opening the case has decided that an API
+	// client may file it with any organisation (a citizen's appeal sent
+	// through an Open311 app or the JSON API is routed by the region's
+	// routing table, not by who the client is).
+	AnyOrg bool
 }
 
 // ActionInput is one action taken on a case.

@@ -129,8 +129,21 @@ const ChildDoneTopic = "casework.child_done"
 
 // Service is the case engine.
 type Service struct {
-	d     Deps
-	hooks map[string]Hook
+	d         Deps
+	hooks     map[string]Hook
+	observers map[process.Kind][]Observer
+}
+
+// Observer sees every recorded change of a case of one kind, in the
+// change's transaction, after its timeline event is written: a feature
+// keeps its own projection of its cases (an appeal's public status, its
+// answer time) in step with the case. before is the case as it was; e
+// carries the new event's ID. An error rolls the change back.
+type Observer func(ctx context.Context, tx *sqldb.Tx, before, after Case, e Event) error
+
+// Observe registers o for changes of cases of kind. Call before serving.
+func (s *Service) Observe(kind process.Kind, o Observer) {
+	s.observers[kind] = append(s.observers[kind], o)
 }
 
 // New builds the service. Register its outbox handlers with Register.
@@ -144,7 +157,7 @@ func New(d Deps) *Service {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
-	return &Service{d: d, hooks: map[string]Hook{}}
+	return &Service{d: d, hooks: map[string]Hook{}, observers: map[process.Kind][]Observer{}}
 }
 
 // now is the service's clock in the form every table stores.

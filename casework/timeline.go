@@ -186,7 +186,46 @@ func (s *Service) bump(ctx context.Context, tx *sqldb.Tx, actor okno.Actor, befo
 	}
 	e.CaseID, e.Seq, e.At = r.ID, r.Version, r.UpdatedAt
 	e.Actor, e.ActorName = actor.Ref(), actor.Name
-	return s.insertEvent(ctx, tx, e)
+	id, err := s.insertEvent(ctx, tx, e)
+	if err != nil {
+		return 0, err
+	}
+	e.ID = id
+	for _, o := range s.observers[r.Kind] {
+		if err := o(ctx, tx, before.Case, r.Case, e); err != nil {
+			return 0, err
+		}
+	}
+	return id, nil
+}
+
+// RecordTx appends event e to case caseID in the caller's transaction,
+// for changes a feature makes to what it owns of a case (an appeal
+// re-categorised): the case's version goes up, observers see it, and the
+// change is audited as "case.<kind>". The caller has decided that actor
+// may do it. version, when not 0, must be the case's current version.
+// Only Kind, Action, Comment, Fields and CitizenVisible of e are used.
+func (s *Service) RecordTx(ctx context.Context, tx *sqldb.Tx, actor okno.Actor, caseID, version int64, e Event) (Case, error) {
+	if e.Kind == "" {
+		return Case{}, fmt.Errorf("casework: RecordTx needs an event kind")
+	}
+	r, err := loadCase(ctx, tx, caseID)
+	if err != nil {
+		return Case{}, err
+	}
+	if version != 0 && r.Version != version {
+		return Case{}, conflict()
+	}
+	before := r
+	ev := Event{Kind: e.Kind, Action: e.Action, FromState: r.State, ToState: r.State, Comment: e.Comment,
+		Fields: e.Fields, CitizenVisible: e.CitizenVisible}
+	if _, err := s.bump(ctx, tx, actor, before, &r, ev); err != nil {
+		return Case{}, err
+	}
+	if err := s.audit(ctx, tx, actor, "case."+string(e.Kind), before, r); err != nil {
+		return Case{}, err
+	}
+	return r.Case, nil
 }
 
 // auditState is what the audit log commits to of a case: where it is and

@@ -113,6 +113,11 @@ func (s *Server) routeTable() []Route {
 	routes = append(routes, s.calendarRoutes()...)    // routes_calendar.go
 	routes = append(routes, s.processRoutes()...)     // routes_process.go
 	routes = append(routes, s.webhookRoutes()...)     // routes_webhooks.go
+	routes = append(routes, s.appealRoutes()...)      // submitting and working appeals: routes_appeals.go
+	routes = append(routes, s.appealAPIRoutes()...)   // the appeals API: routes_api_appeals.go
+	routes = append(routes, s.mapRoutes()...)         // the public map and pages: routes_map.go
+	routes = append(routes, s.open311Routes()...)     // Open311 GeoReport v2: routes_open311.go
+	routes = append(routes, s.analyticsRoutes()...)   // analytics for the region: routes_analytics.go
 	if s.cfg.DemoMailbox {
 		// Anyone may read it: that is what makes it a demo. It never
 		// exists in a production route table.

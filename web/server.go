@@ -126,6 +126,7 @@ type Deps struct {
 	Processes     ProcessAdmin  // published process definitions
 	Channels      ChannelPrefs  // the notification channels a citizen chose
 	Webhooks      Webhooks      // webhook subscriptions of organisations
+	Appeals       Appeals       // the feedback platform: appeals, map, Open311, analytics
 
 	Now func() time.Time // clock; nil is time.Now
 }

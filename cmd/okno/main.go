@@ -33,20 +33,24 @@ type Env struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		"serve":            {"run the server", cmdServe},
-		"demo":             {"load the Saint Petersburg demo data and run the server", cmdDemo},
-		"migrate":          {"apply database migrations and exit", cmdMigrate},
-		"geo import":       {"import territories from a GeoJSON file: okno geo import FILE --level district", cmdGeoImport},
-		"apikey create":    {"create an API key: okno apikey create --name NAME --org ORG", cmdAPIKeyCreate},
-		"keys rotate":      {"add a new master key and rewrap every personal-data key", cmdKeysRotate},
-		"audit verify":     {"prove the audit log is intact; non-zero exit names the first bad entry", cmdAuditVerify},
-		"audit checkpoint": {"sign a checkpoint of the audit log now", cmdAuditCheckpoint},
-		"calendar import":  {"import a year of the production calendar: okno calendar import FILE.xml", cmdCalendarImport},
-		"calendar show":    {"print a year's holidays, moved days off and short days: okno calendar show YEAR", cmdCalendarShow},
-		"process validate": {"check process definition files: okno process validate [--lang en] FILE...", cmdProcessValidate},
-		"process publish":  {"publish a process definition as its next version: okno process publish [flags] FILE", cmdProcessPublish},
-		"process list":     {"list the latest version of every published process", cmdProcessList},
-		"version":          {"print the version", cmdVersion},
+		"serve":              {"run the server", cmdServe},
+		"demo":               {"load the Saint Petersburg demo data and run the server", cmdDemo},
+		"migrate":            {"apply database migrations and exit", cmdMigrate},
+		"geo import":         {"import territories from a GeoJSON file: okno geo import FILE --level district", cmdGeoImport},
+		"apikey create":      {"create an API key: okno apikey create --name NAME --org ORG", cmdAPIKeyCreate},
+		"keys rotate":        {"add a new master key and rewrap every personal-data key", cmdKeysRotate},
+		"audit verify":       {"prove the audit log is intact; non-zero exit names the first bad entry", cmdAuditVerify},
+		"audit checkpoint":   {"sign a checkpoint of the audit log now", cmdAuditCheckpoint},
+		"calendar import":    {"import a year of the production calendar: okno calendar import FILE.xml", cmdCalendarImport},
+		"calendar show":      {"print a year's holidays, moved days off and short days: okno calendar show YEAR", cmdCalendarShow},
+		"process validate":   {"check process definition files: okno process validate [--lang en] FILE...", cmdProcessValidate},
+		"process publish":    {"publish a process definition as its next version: okno process publish [flags] FILE", cmdProcessPublish},
+		"process list":       {"list the latest version of every published process", cmdProcessList},
+		"appeals classifier": {"train or run the category classifier: okno appeals classifier train|predict [flags]", cmdAppealsClassifier},
+		"appeals import":     {"import historic appeals: okno appeals import FILE.jsonl[.gz]", cmdAppealsImport},
+		"appeals routing":    {"learn, evaluate or show the routing table: okno appeals routing learn|eval|show [flags]", cmdAppealsRouting},
+		"appeals analytics":  {"analytics over appeals: okno appeals analytics groups|spikes|refresh [flags]", cmdAppealsAnalytics},
+		"version":            {"print the version", cmdVersion},
 	}
 }
 
