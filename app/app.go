@@ -232,6 +232,9 @@ func (a *App) Run(ctx context.Context, ln net.Listener) error {
 	if err := a.Outbox.Every(ctx, casework.DeadlinesTopic, deadlinesEvery); err != nil {
 		return err
 	}
+	if err := a.scheduleAppeals(ctx); err != nil {
+		return err
+	}
 	var wg sync.WaitGroup
 	errs := make([]error, 2)
 	wg.Add(3)

@@ -402,3 +402,17 @@ type OrgStats struct {
 	Reroutes     int
 	Reopened     int
 }
+
+// Register registers the service's outbox handlers: scheduled retraining
+// of the classifier and the refresh of analytics' pre-aggregates. app
+// schedules them with outbox.Every (ClassifierTopic, AnalyticsTopic).
+func (s *Service) Register(q *outbox.Queue) {
+	s.classifierJobs(q)
+	s.analyticsJobs(q)
+}
+
+// The recurring jobs' outbox topics.
+const (
+	ClassifierTopic = "appeals.classifier.train"
+	AnalyticsTopic  = "appeals.analytics.refresh"
+)
