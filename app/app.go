@@ -60,6 +60,9 @@ type Config struct {
 	SMPP        notify.SMPPConfig // Addr empty: no SMS gateway
 	// BaseURL is the portal's public address, for links in e-mail and SMS.
 	BaseURL string
+	// MapTileURL and MapAttribution configure the public map's tiles (see
+	// web.Config).
+	MapTileURL, MapAttribution string
 	// TimeZone is the region's time zone for deadlines ("" is Europe/Moscow).
 	TimeZone string
 	Workers  int
@@ -186,7 +189,8 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	wcfg := web.Config{BehindTLS: cfg.BehindTLS, DevInsecureCookies: cfg.DevInsecureCookies, CSRFKey: csrfKey, DemoMailbox: cfg.DemoMailbox}
+	wcfg := web.Config{BehindTLS: cfg.BehindTLS, DevInsecureCookies: cfg.DevInsecureCookies, CSRFKey: csrfKey, DemoMailbox: cfg.DemoMailbox,
+		MapTileURL: cfg.MapTileURL, MapAttribution: cfg.MapAttribution}
 	if err := wcfg.Validate(); err != nil {
 		return nil, err
 	}

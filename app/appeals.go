@@ -13,7 +13,7 @@ import (
 // the shipped taxonomy (idempotent).
 func (a *App) openAppeals(ctx context.Context) error {
 	a.Appeals = appeal.New(appeal.Deps{
-		DB: a.DB, Audit: a.Audit, Outbox: a.Outbox, Cases: a.Cases, Territories: a.Geo, Orgs: a.Orgs,
+		DB: a.DB, Audit: a.Audit, Outbox: a.Outbox, Cases: a.Cases, Territories: a.Geo, Orgs: a.Orgs, Admins: a.Orgs,
 		Index: a.Keys, Calendars: a.Calendar, ModelPath: filepath.Join(a.cfg.DataDir, "appeals-classifier.model"),
 		Logger: a.log, Now: a.cfg.Now,
 	})

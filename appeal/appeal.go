@@ -46,6 +46,7 @@ const ProcessName = "appeal"
 // implements it.
 type Cases interface {
 	OpenTx(ctx context.Context, tx *sqldb.Tx, actor okno.Actor, in casework.NewCase) (casework.Case, error)
+	AssignTx(ctx context.Context, tx *sqldb.Tx, actor okno.Actor, caseID, version int64, a casework.Assignment) (casework.Case, error)
 	RecordTx(ctx context.Context, tx *sqldb.Tx, actor okno.Actor, caseID, version int64, e casework.Event) (casework.Case, error)
 	Get(ctx context.Context, actor okno.Actor, id int64) (casework.Case, error)
 	Timeline(ctx context.Context, actor okno.Actor, id int64) ([]casework.Event, error)
@@ -64,6 +65,12 @@ type Territories interface {
 type Orgs interface {
 	Get(ctx context.Context, id int64) (org.Organisation, error)
 	Positions(ctx context.Context, orgID int64) ([]org.Position, error)
+}
+
+// Admins says who may change the region's settings (the routing table,
+// the taxonomy); *org.Service implements it.
+type Admins interface {
+	CanAdministerRegion(ctx context.Context, actor okno.Actor) (bool, error)
 }
 
 // Indexer makes blind indexes (keyed HMAC) of personal values;
@@ -129,6 +136,7 @@ type Deps struct {
 	Cases       Cases
 	Territories Territories
 	Orgs        Orgs
+	Admins      Admins
 	Index       Indexer
 	Calendars   Calendars
 	Limits      Limits

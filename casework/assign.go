@@ -39,6 +39,28 @@ func (s *Service) Assign(ctx context.Context, actor okno.Actor, caseID, version 
 	return r.Case, nil
 }
 
+// AssignTx is Assign inside the caller's transaction, for a feature that
+// moves a case together with its own change (an appeal re-categorised and
+// rerouted to the body the new category routes to).
+func (s *Service) AssignTx(ctx context.Context, tx *sqldb.Tx, actor okno.Actor, caseID, version int64, a Assignment) (Case, error) {
+	if err := s.validateAssignment(a); err != nil {
+		return Case{}, err
+	}
+	oc := newOrgCache(s.d.Orgs)
+	cur, def, sg, err := s.visible(ctx, tx, actor, caseID, oc)
+	if err != nil {
+		return Case{}, err
+	}
+	if version != 0 && cur.Version != version {
+		return Case{}, conflict()
+	}
+	r, _, err := s.assign(ctx, tx, actor, cur, def, sg, a, oc)
+	if err != nil {
+		return Case{}, err
+	}
+	return r.Case, nil
+}
+
 // AssignMany assigns several cases at once (bulk assign in the inbox), in
 // one transaction: all or none. It returns how many cases moved (those
 // already where a puts them do not count).

@@ -114,6 +114,7 @@ func (s *Server) routeTable() []Route {
 	routes = append(routes, s.processRoutes()...)     // routes_process.go
 	routes = append(routes, s.webhookRoutes()...)     // routes_webhooks.go
 	routes = append(routes, s.appealRoutes()...)      // submitting and working appeals: routes_appeals.go
+	routes = append(routes, s.appealAdminRoutes()...) // the routing table and taxonomy: routes_appeal_admin.go
 	routes = append(routes, s.appealAPIRoutes()...)   // the appeals API: routes_api_appeals.go
 	routes = append(routes, s.mapRoutes()...)         // the public map and pages: routes_map.go
 	routes = append(routes, s.open311Routes()...)     // Open311 GeoReport v2: routes_open311.go

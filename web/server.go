@@ -55,6 +55,15 @@ type Config struct {
 	// "sent" to anyone who opens it: demo installations only. It needs
 	// Deps.Mailbox.
 	DemoMailbox bool
+	// MapTileURL is the tile server of the public map and the point
+	// picker, a Leaflet URL template such as
+	// "https://tile.openstreetmap.org/{z}/{x}/{y}.png". Empty: no tiles —
+	// the map shows territory outlines only and works offline. Its origin
+	// is added to the CSP's img-src.
+	MapTileURL string
+	// MapAttribution is the tile provider's attribution (required by most
+	// providers), shown on the map.
+	MapAttribution string
 }
 
 // Validate reports configuration that cannot work, with a message fit for

@@ -18,25 +18,27 @@ import (
 // file, default. Validate reports every problem at once, in words an operator
 // can act on.
 type Config struct {
-	Addr          string
-	DataDir       string
-	DB            string
-	SQLiteSync    string
-	MasterKeyFile string
-	BehindTLS     bool
-	LogLevel      string
-	LogFormat     string
-	Workers       int
-	SMTPAddr      string
-	SMTPFrom      string
-	SMTPUser      string
-	SMTPPassword  string
-	SMPPAddr      string
-	SMPPSystemID  string
-	SMPPPassword  string
-	SMPPSource    string
-	BaseURL       string
-	ShutdownGrace time.Duration
+	Addr           string
+	DataDir        string
+	DB             string
+	SQLiteSync     string
+	MasterKeyFile  string
+	BehindTLS      bool
+	LogLevel       string
+	LogFormat      string
+	Workers        int
+	SMTPAddr       string
+	SMTPFrom       string
+	SMTPUser       string
+	SMTPPassword   string
+	SMPPAddr       string
+	SMPPSystemID   string
+	SMPPPassword   string
+	SMPPSource     string
+	BaseURL        string
+	MapTiles       string
+	MapAttribution string
+	ShutdownGrace  time.Duration
 }
 
 // setting describes one configuration knob.
@@ -72,6 +74,12 @@ func settings() []setting {
 		}},
 		{"smpp-source", "sender name or number of SMS", func(fs *flag.FlagSet, c *Config) { fs.StringVar(&c.SMPPSource, "smpp-source", c.SMPPSource, "") }},
 		{"base-url", "the portal's public address, for links in e-mail and SMS (default: http://ADDR)", func(fs *flag.FlagSet, c *Config) { fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "") }},
+		{"map-tiles", "tile URL template of the public map, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png; empty: territory outlines only (offline)", func(fs *flag.FlagSet, c *Config) {
+			fs.StringVar(&c.MapTiles, "map-tiles", c.MapTiles, "")
+		}},
+		{"map-attribution", "attribution of the map tiles' provider", func(fs *flag.FlagSet, c *Config) {
+			fs.StringVar(&c.MapAttribution, "map-attribution", c.MapAttribution, "")
+		}},
 		{"shutdown-grace", "how long to wait for requests and jobs to finish on shutdown", func(fs *flag.FlagSet, c *Config) {
 			fs.DurationVar(&c.ShutdownGrace, "shutdown-grace", c.ShutdownGrace, "")
 		}},
@@ -207,6 +215,9 @@ func (c Config) Validate() error {
 		if c.SMPPSystemID == "" {
 			p = append(p, "smpp-system-id is needed with smpp-addr")
 		}
+	}
+	if c.MapTiles != "" && !strings.HasPrefix(c.MapTiles, "https://") && !strings.HasPrefix(c.MapTiles, "http://") {
+		p = append(p, fmt.Sprintf("map-tiles %q must start with https:// (or http:// for a local tile server)", c.MapTiles))
 	}
 	if c.BaseURL != "" && !strings.HasPrefix(c.BaseURL, "https://") && !strings.HasPrefix(c.BaseURL, "http://") {
 		p = append(p, fmt.Sprintf("base-url %q must start with https:// (or http:// for local use)", c.BaseURL))

@@ -35,6 +35,8 @@ func openApp(ctx context.Context, env *Env, name string, args []string, demoMode
 		SMTP:               notify.SMTPConfig{Addr: cfg.SMTPAddr, From: cfg.SMTPFrom, Username: cfg.SMTPUser, Password: cfg.SMTPPassword},
 		SMPP:               notify.SMPPConfig{Addr: cfg.SMPPAddr, SystemID: cfg.SMPPSystemID, Password: cfg.SMPPPassword, SourceAddr: cfg.SMPPSource},
 		BaseURL:            baseURL(cfg),
+		MapTileURL:         cfg.MapTiles,
+		MapAttribution:     cfg.MapAttribution,
 		Workers:            cfg.Workers,
 		Logger:             log,
 	})
