@@ -47,6 +47,7 @@ const ProcessName = "appeal"
 type Cases interface {
 	OpenTx(ctx context.Context, tx *sqldb.Tx, actor okno.Actor, in casework.NewCase) (casework.Case, error)
 	AssignTx(ctx context.Context, tx *sqldb.Tx, actor okno.Actor, caseID, version int64, a casework.Assignment) (casework.Case, error)
+	DataTx(ctx context.Context, tx *sqldb.Tx, caseID int64) (map[string]any, error)
 	RecordTx(ctx context.Context, tx *sqldb.Tx, actor okno.Actor, caseID, version int64, e casework.Event) (casework.Case, error)
 	Get(ctx context.Context, actor okno.Actor, id int64) (casework.Case, error)
 	Timeline(ctx context.Context, actor okno.Actor, id int64) ([]casework.Event, error)
