@@ -54,6 +54,7 @@ type DB struct {
 	read    *sql.DB
 	path    string // SQLite file, for diagnostics
 	rebinds sync.Map
+	group   grouper // InTxGroup's queue and committers (group.go)
 }
 
 // Open opens the database described by cfg. It does not migrate; call Migrate.
@@ -133,6 +134,7 @@ func (db *DB) Dialect() Dialect { return db.dialect }
 
 // Close closes every connection.
 func (db *DB) Close() error {
+	db.stopGroup()
 	err := db.write.Close()
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
