@@ -13,6 +13,16 @@ import (
 // Internal causes are logged with the request ID, which the person sees, and
 // never shown.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	// Open311 clients get the specification's error documents even for
+	// failures before the handler (a body over the route's limit, a panic).
+	if strings.HasPrefix(r.URL.Path, open311Prefix) {
+		f := open311XML
+		if strings.HasSuffix(r.URL.Path, ".json") {
+			f = open311JSON
+		}
+		s.open311Fail(w, r, f, err)
+		return
+	}
 	st := stateFrom(r.Context())
 	e := classify(err)
 	status := statusOf(e)
