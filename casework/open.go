@@ -52,20 +52,51 @@ func (s *Service) Open(ctx context.Context, actor okno.Actor, in NewCase) (Case,
 
 // OpenTx is Open inside the caller's transaction, for features that make
 // a case together with their own rows (an appeal, an application). Files
-// are stored while the transaction is open.
+// are stored while the transaction is open; a feature that opens cases at
+// a high rate should Prepare first, outside its transaction, and then
+// OpenPreparedTx inside it.
 func (s *Service) OpenTx(ctx context.Context, tx *sqldb.Tx, actor okno.Actor, in NewCase) (Case, error) {
-	v, err := s.prepareOpen(ctx, actor, &in)
+	p, err := s.Prepare(ctx, actor, in)
 	if err != nil {
 		return Case{}, err
 	}
-	if c, ok, err := s.byIdempotency(ctx, tx, actor, in.IdempotencyKey); ok || err != nil {
-		return c, err
+	return s.OpenPreparedTx(ctx, tx, p)
+}
+
+// Prepared is a case checked and with its files stored, ready to be
+// opened in a transaction.
+type Prepared struct {
+	actor okno.Actor
+	in    NewCase
+	v     process.Version
+	files []stored
+}
+
+// Prepare does what opening a case needs outside the transaction: it
+// checks who opens what (reading organisations and the process), and
+// stores the files (content-addressed: a file stored for a case that is
+// then not opened is only an orphan for the collector). Keeping this out
+// of the transaction keeps the writer free and a pooled connection never
+// waits for another while holding one.
+func (s *Service) Prepare(ctx context.Context, actor okno.Actor, in NewCase) (*Prepared, error) {
+	v, err := s.prepareOpen(ctx, actor, &in)
+	if err != nil {
+		return nil, err
 	}
 	files, err := s.store(ctx, v.Definition, 0, in.Documents)
 	if err != nil {
-		return Case{}, err
+		return nil, err
 	}
-	return s.open(ctx, tx, actor, in, v, files)
+	return &Prepared{actor: actor, in: in, v: v, files: files}, nil
+}
+
+// OpenPreparedTx opens a prepared case in the caller's transaction: a
+// retried open (its idempotency key) returns the case the first one made.
+func (s *Service) OpenPreparedTx(ctx context.Context, tx *sqldb.Tx, p *Prepared) (Case, error) {
+	if c, ok, err := s.byIdempotency(ctx, tx, p.actor, p.in.IdempotencyKey); ok || err != nil {
+		return c, err
+	}
+	return s.open(ctx, tx, p.actor, p.in, p.v, p.files)
 }
 
 // prepareOpen checks who opens and what, and finds the process version.
