@@ -10,7 +10,7 @@ import (
 // BenchmarkPredictSPb measures one prediction with the default model
 // trained on the Saint Petersburg time split (bar: under 1 ms a text).
 func BenchmarkPredictSPb(b *testing.B) {
-	train, test := timeSplit(readAppeals(b))
+	train, test := timeSplit(b, readAppeals(b))
 	m, err := textclass.Train(train, textclass.Options{Seed: 1})
 	if err != nil {
 		b.Fatal(err)
@@ -27,7 +27,7 @@ func BenchmarkPredictSPb(b *testing.B) {
 // BenchmarkTrainSPb measures training the default model on the 43,118
 // appeals of the time split (bar: under 60 s).
 func BenchmarkTrainSPb(b *testing.B) {
-	train, _ := timeSplit(readAppeals(b))
+	train, _ := timeSplit(b, readAppeals(b))
 	for b.Loop() {
 		if _, err := textclass.Train(train, textclass.Options{Seed: 1}); err != nil {
 			b.Fatal(err)
@@ -38,7 +38,7 @@ func BenchmarkTrainSPb(b *testing.B) {
 // BenchmarkLoadSPb measures reading a saved default model, and reports
 // its size.
 func BenchmarkLoadSPb(b *testing.B) {
-	train, _ := timeSplit(readAppeals(b))
+	train, _ := timeSplit(b, readAppeals(b))
 	m, err := textclass.Train(train, textclass.Options{Seed: 1})
 	if err != nil {
 		b.Fatal(err)

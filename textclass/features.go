@@ -49,6 +49,8 @@ const (
 	kindWord   = 0x9e3779b97f4a7c15
 	kindBigram = 0xc2b2ae3d27d4eb4f
 	kindChar   = 0x165667b19e3779f9
+	kindStem   = 0x27d4eb2f165667c5
+	kindStem2  = 0x85ebca77c2b2ae63
 )
 
 // fnv folds s into h with FNV-1a, 64 bits.
@@ -76,14 +78,20 @@ const fnvOffset = 0xcbf29ce484222325
 // featurizer turns a text into a sparse vector of hashed feature counts.
 // It keeps scratch buffers, so one featurizer serves one goroutine.
 type featurizer struct {
-	mask       uint32
-	minN, maxN int
-	counts     map[uint32]float32
-	runes      []rune
+	features
+	mask   uint32
+	counts map[uint32]float32
+	runes  []rune
 }
 
-func newFeaturizer(bits, minN, maxN int) *featurizer {
-	return &featurizer{mask: 1<<bits - 1, minN: minN, maxN: maxN, counts: make(map[uint32]float32, 256)}
+// features say which features a model uses; they are saved with it.
+type features struct {
+	bits, minN, maxN int
+	stem             int // length of the word prefixes used as stems; 0: none
+}
+
+func newFeaturizer(fs features) *featurizer {
+	return &featurizer{features: fs, mask: 1<<fs.bits - 1, counts: make(map[uint32]float32, 256)}
 }
 
 // sparse is a feature vector: bucket indices, sorted, with their values.
@@ -93,13 +101,24 @@ type sparse struct {
 }
 
 // count fills f.counts with raw term counts of the text's features: word
-// unigrams, word bigrams and character n-grams of each word padded with
-// spaces (so prefixes and suffixes, the Russian endings, are features).
+// unigrams and bigrams, the same of the words' stems (their first f.stem
+// letters: a crude stemmer that makes "трубы", "трубой" and "трубах" one
+// feature), and character n-grams of each word padded with spaces (so
+// prefixes and suffixes, the Russian endings, are features too).
 func (f *featurizer) count(text string) {
 	clear(f.counts)
 	words := normalize(text)
 	prev := ""
+	prevStem := ""
 	for _, w := range words {
+		if f.stem > 0 {
+			st := prefix(w, f.stem)
+			f.counts[uint32(mix(fnv(fnv(fnvOffset, st), "")^kindStem))&f.mask]++
+			if prevStem != "" {
+				f.counts[uint32(mix(fnv(fnv(fnv(fnvOffset, prevStem), " "), st)^kindStem2))&f.mask]++
+			}
+			prevStem = st
+		}
 		f.counts[uint32(mix(fnv(fnv(fnvOffset, w), "")^kindWord))&f.mask]++
 		if prev != "" {
 			f.counts[uint32(mix(fnv(fnv(fnv(fnvOffset, prev), " "), w)^kindBigram))&f.mask]++
@@ -147,4 +166,15 @@ func (f *featurizer) vector(text string, idf []float32) sparse {
 		}
 	}
 	return v
+}
+
+// prefix is the first n letters of w.
+func prefix(w string, n int) string {
+	for i := range w {
+		if n == 0 {
+			return w[:i]
+		}
+		n--
+	}
+	return w
 }

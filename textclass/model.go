@@ -16,12 +16,12 @@ import (
 // Model is a trained classifier. It is safe for concurrent use by many
 // goroutines: prediction only reads it.
 type Model struct {
-	bits, minN, maxN int
-	labels           []string
-	docs             int       // training documents, for the IDF of unseen buckets
-	idf              []float32 // 1<<bits
-	w                []float32 // (1<<bits) × len(labels), bucket-major
-	b                []float32 // len(labels)
+	features
+	labels []string
+	docs   int       // training documents, for the IDF of unseen buckets
+	idf    []float32 // 1<<bits
+	w      []float32 // (1<<bits) × len(labels), bucket-major
+	b      []float32 // len(labels)
 
 	pool sync.Pool // *featurizer
 }
@@ -77,7 +77,7 @@ func (m *Model) Top(text string, k int) []Prediction {
 func (m *Model) probabilities(text string) []float64 {
 	f, _ := m.pool.Get().(*featurizer)
 	if f == nil {
-		f = newFeaturizer(m.bits, m.minN, m.maxN)
+		f = newFeaturizer(m.features)
 	}
 	x := f.vector(text, m.idf)
 	m.pool.Put(f)
@@ -97,10 +97,11 @@ func (m *Model) probabilities(text string) []float64 {
 	return out
 }
 
-// The file format, version 1, little-endian:
+// The file format, version 2, little-endian:
 //
 //	magic "OKNOTXC1", uint32 version
-//	uint8 bits, minN, maxN; uint32 docs; uint16 label count
+//	uint8 bits, minN, maxN, stem, flags (reserved, 0); uint32 docs;
+//	uint16 label count
 //	per label: uint16 length, bytes
 //	per label: float32 bias
 //	uint32 row count; per row (buckets strictly increasing): uint32
@@ -110,7 +111,7 @@ func (m *Model) probabilities(text string) []float64 {
 // the IDF of a term never seen, which docs gives back.
 const (
 	magic         = "OKNOTXC1"
-	formatVersion = 1
+	formatVersion = 2
 )
 
 // Save writes the model in the compact binary format that Load reads.
@@ -119,7 +120,7 @@ func (m *Model) Save(w io.Writer) error {
 	le := binary.LittleEndian
 	buf := []byte(magic)
 	buf = le.AppendUint32(buf, formatVersion)
-	buf = append(buf, byte(m.bits), byte(m.minN), byte(m.maxN))
+	buf = append(buf, byte(m.bits), byte(m.minN), byte(m.maxN), byte(m.stem), 0)
 	buf = le.AppendUint32(buf, uint32(m.docs))
 	buf = le.AppendUint16(buf, uint16(len(m.labels)))
 	for _, l := range m.labels {
@@ -174,7 +175,7 @@ func Load(r io.Reader) (*Model, error) {
 
 func load(r *bufio.Reader) (*Model, error) {
 	le := binary.LittleEndian
-	head := make([]byte, len(magic)+4+3+4+2)
+	head := make([]byte, len(magic)+4+5+4+2)
 	if _, err := io.ReadFull(r, head); err != nil {
 		return nil, fmt.Errorf("header: %w", err)
 	}
@@ -185,10 +186,11 @@ func load(r *bufio.Reader) (*Model, error) {
 	if v := le.Uint32(p); v != formatVersion {
 		return nil, fmt.Errorf("format version %d, want %d", v, formatVersion)
 	}
-	m := &Model{bits: int(p[4]), minN: int(p[5]), maxN: int(p[6]), docs: int(le.Uint32(p[7:]))}
-	k := int(le.Uint16(p[11:]))
-	if m.bits < minBits || m.bits > maxBits || m.minN < 1 || m.maxN < m.minN || m.maxN > maxCharNgram {
-		return nil, fmt.Errorf("bad parameters bits=%d n=%d..%d", m.bits, m.minN, m.maxN)
+	m := &Model{features: features{bits: int(p[4]), minN: int(p[5]), maxN: int(p[6]), stem: int(p[7])},
+		docs: int(le.Uint32(p[9:]))}
+	k := int(le.Uint16(p[13:]))
+	if m.bits < minBits || m.bits > maxBits || m.minN < 1 || m.maxN < m.minN || m.maxN > maxCharNgram || m.stem > maxStem || p[8] != 0 {
+		return nil, fmt.Errorf("bad parameters bits=%d n=%d..%d stem=%d flags=%#x", m.bits, m.minN, m.maxN, m.stem, p[8])
 	}
 	if k < 2 || k > MaxLabels || k<<m.bits > MaxModelCells || m.docs > MaxExamples {
 		return nil, fmt.Errorf("bad sizes: %d labels, %d bits, %d documents", k, m.bits, m.docs)

@@ -2,8 +2,15 @@ package textclass_test
 
 import (
 	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"math"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/okno/okno"
@@ -116,6 +123,7 @@ func TestTrainRejects(t *testing.T) {
 		{"ngrams", tiny, textclass.Options{MinN: 4, MaxN: 2}, "okno.invalid_fields"},
 		{"too large", tiny, textclass.Options{Bits: 23}, "textclass.model_too_large"},
 		{"epochs", tiny, textclass.Options{Epochs: 1000}, "okno.invalid_fields"},
+		{"stem", tiny, textclass.Options{Stem: 99}, "okno.invalid_fields"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := textclass.Train(tc.examples, tc.opts)
@@ -143,13 +151,15 @@ func TestLoadRejects(t *testing.T) {
 	}{
 		{"empty", nil},
 		{"not a model", []byte("hello, world, this is not a model at all")},
-		{"version", flip(8, 2)},
+		{"old version", flip(8, 1)},
+		{"flags", flip(16, 0x80)},
+		{"stem", flip(15, 99)},
 		{"bits", flip(12, 40)},
 		{"truncated", good[:len(good)-3]},
 		{"trailing", append(bytes.Clone(good), 0)},
 		{"nan bias", func() []byte {
 			b := bytes.Clone(good)
-			off := 8 + 4 + 3 + 4 + 2
+			off := 8 + 4 + 5 + 4 + 2
 			for range 3 {
 				off += 2 + int(b[off]) | int(b[off+1])<<8
 			}
@@ -194,4 +204,75 @@ func FuzzLoad(f *testing.F) {
 			m.Predict("яма на дороге")
 		}
 	})
+}
+
+func TestTimeSplit(t *testing.T) {
+	at := func(d int) time.Time { return time.Date(2021, 3, d, 0, 0, 0, 0, time.UTC) }
+	texts := map[int]string{
+		17: "  текст 1 ", // repeats a training text: dropped
+		19: "текст 18",   // repeats a held-out text: kept once
+	}
+	var all []textclass.Dated
+	for d := 20; d >= 1; d-- { // given out of order: the split sorts by time
+		text, ok := texts[d]
+		if !ok {
+			text = fmt.Sprintf("текст %d", d)
+		}
+		all = append(all, textclass.Dated{Example: textclass.Example{Text: text, Label: "a"}, At: at(d)})
+	}
+	train, test := textclass.TimeSplit(all)
+	var got []string
+	for _, ex := range test {
+		got = append(got, ex.Text)
+	}
+	if len(train) != 16 || train[0].Text != "текст 1" || train[15].Text != "текст 16" {
+		t.Errorf("train = %+v; want days 1..16 in time order", train)
+	}
+	if diff := cmp.Diff([]string{"текст 18", "текст 20"}, got); diff != "" {
+		t.Errorf("held out (-want +got):\n%s", diff)
+	}
+}
+
+func TestEvaluate(t *testing.T) {
+	m := trainTiny(t)
+	s := m.Evaluate([]textclass.Example{
+		{Text: "яма на дороге", Label: "Дороги"},
+		{Text: "снег на тротуаре", Label: "Уборка"},
+		{Text: "яма на дороге", Label: "Уборка"}, // a wrong label: one error
+		{Text: "батареи холодные", Label: "Отопление"},
+	})
+	if s.Examples != 4 || s.Accuracy != 0.75 {
+		t.Errorf("Evaluate = %+v; want accuracy 3/4", s)
+	}
+	// Дороги: P 1/2 R 1 F1 2/3; Уборка: P 1 R 1/2 F1 2/3; Отопление 1.
+	if want := (2.0/3 + 2.0/3 + 1) / 3; math.Abs(s.MacroF1-want) > 1e-9 {
+		t.Errorf("macro-F1 = %v, want %v", s.MacroF1, want)
+	}
+	if len(s.Labels) != 3 || s.Labels[2].Label != "Отопление" || s.Labels[0].F1 > s.Labels[2].F1 {
+		t.Errorf("labels = %+v; want worst first", s.Labels)
+	}
+}
+
+func TestSaveFile(t *testing.T) {
+	m := trainTiny(t)
+	path := filepath.Join(t.TempDir(), "m.model")
+	if err := m.SaveFile(path); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.SaveFile(path); err != nil { // over an existing file
+		t.Fatal(err)
+	}
+	got, err := textclass.LoadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(m.Top("яма", 3), got.Top("яма", 3)); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	if entries, _ := os.ReadDir(filepath.Dir(path)); len(entries) != 1 {
+		t.Errorf("directory holds %d files, want the model alone", len(entries))
+	}
+	if _, err := textclass.LoadFile(path + ".missing"); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("LoadFile of a missing file = %v, want fs.ErrNotExist", err)
+	}
 }

@@ -4,11 +4,14 @@
 // deployment trains it on its own history (officials' final categories are
 // the labels), so it needs no external service and no model download.
 //
-// Features are word unigrams and bigrams plus character n-grams within words
-// (which cover Russian endings without a stemmer), hashed into a fixed table
-// and weighted by TF-IDF; the model is multinomial logistic regression
-// trained by averaged stochastic gradient descent. Training is deterministic
-// for a given seed and input order.
+// Features are word unigrams and bigrams, the same of word stems (their first
+// five letters), and character n-grams within words (which cover Russian
+// endings without a real stemmer), hashed into a fixed table and weighted by
+// TF-IDF; the model is multinomial logistic regression trained by averaged
+// stochastic gradient descent. Training is deterministic for a given seed
+// and input order. The options were tuned on a validation slice of the
+// training part of the Saint Petersburg history, never on its held-out part
+// (see TestSPbValidation and docs/BENCHMARKS.md).
 package textclass
 
 import (
@@ -37,11 +40,13 @@ const (
 	maxEpochs      = 100
 	maxCharNgram   = 8
 	defaultBits    = 18
-	defaultEpochs  = 8
-	defaultRate    = 0.5
+	defaultEpochs  = 16
+	defaultRate    = 1
 	defaultMinN    = 3
-	defaultMaxN    = 5
-	defaultWeightP = 0.5
+	defaultMaxN    = 6
+	defaultWeightP = 0.3
+	defaultStem    = 5
+	maxStem        = 20
 )
 
 // Options tune training. The zero value gives the defaults that were
@@ -50,17 +55,21 @@ type Options struct {
 	// Bits is log2 of the hash table size (default 18; 10..24). More bits
 	// mean fewer collisions and a bigger model.
 	Bits int
-	// MinN and MaxN bound the character n-grams (default 3..5).
+	// MinN and MaxN bound the character n-grams (default 3..6).
 	MinN, MaxN int
-	// Epochs is the number of passes over the data (default 8).
+	// Epochs is the number of passes over the data (default 16).
 	Epochs int
-	// LearnRate is the SGD step (default 0.5).
+	// LearnRate is the SGD step (default 1).
 	LearnRate float64
 	// ClassWeightPower weights each example by (mean class size / its
 	// class size)^power, so rare categories are not drowned by common
-	// ones: 0 turns it off, 1 is full balancing (default 0.5). A negative
-	// value means 0.
+	// ones: 0 means the default, 0.3; 1 is full balancing. A negative
+	// value turns it off.
 	ClassWeightPower float64
+	// Stem is the length of the word prefixes that serve as stems (word
+	// and bigram features of "трубы", "трубой" → "труб"); 0 means the
+	// default, 5; negative turns them off.
+	Stem int
 	// Seed makes the shuffling, and so the model, reproducible.
 	Seed uint64
 }
@@ -81,6 +90,9 @@ func (o Options) withDefaults() Options {
 	if o.ClassWeightPower == 0 {
 		o.ClassWeightPower = defaultWeightP
 	}
+	if o.Stem == 0 {
+		o.Stem = defaultStem
+	}
 	if o.ClassWeightPower < 0 {
 		o.ClassWeightPower = 0
 	}
@@ -97,6 +109,9 @@ func (o Options) validate() error {
 	}
 	if o.Epochs < 1 || o.Epochs > maxEpochs {
 		fe.Add("epochs", "textclass.epochs_range", maxEpochs)
+	}
+	if o.Stem > maxStem {
+		fe.Add("stem", "textclass.stem_range", maxStem)
 	}
 	if !(o.LearnRate > 0 && o.LearnRate <= 100) {
 		fe.Add("learn_rate", "textclass.rate_range")
@@ -118,7 +133,7 @@ func Train(examples []Example, opts Options) (*Model, error) {
 	if len(examples) > MaxExamples {
 		return nil, okno.Errorf(okno.EINVALID, "textclass.too_many_examples", MaxExamples)
 	}
-	m := &Model{bits: opts.Bits, minN: opts.MinN, maxN: opts.MaxN}
+	m := &Model{features: features{bits: opts.Bits, minN: opts.MinN, maxN: opts.MaxN, stem: max(opts.Stem, 0)}}
 	index := map[string]int{}
 	ys := make([]int, len(examples))
 	for i, ex := range examples {
@@ -189,7 +204,7 @@ func parallel(n int, fn func(f *featurizer, i int), m *Model) {
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {
-			f := newFeaturizer(m.bits, m.minN, m.maxN)
+			f := newFeaturizer(m.features)
 			for i := w; i < n; i += workers {
 				fn(f, i)
 			}
@@ -222,8 +237,8 @@ func (m *Model) fit(xs []sparse, ys []int, opts Options) {
 		for _, i := range order {
 			x, y := xs[i], ys[i]
 			score(w, b, x, k, scores)
-			softmax(scores)
 			step := opts.LearnRate * weights[y]
+			softmax(scores)
 			for c := range k {
 				g := scores[c]
 				if c == y {
