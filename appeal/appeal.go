@@ -46,6 +46,8 @@ const ProcessName = "appeal"
 // implements it.
 type Cases interface {
 	OpenTx(ctx context.Context, tx *sqldb.Tx, actor okno.Actor, in casework.NewCase) (casework.Case, error)
+	Prepare(ctx context.Context, actor okno.Actor, in casework.NewCase) (*casework.Prepared, error)
+	OpenPreparedTx(ctx context.Context, tx *sqldb.Tx, p *casework.Prepared) (casework.Case, error)
 	AssignTx(ctx context.Context, tx *sqldb.Tx, actor okno.Actor, caseID, version int64, a casework.Assignment) (casework.Case, error)
 	DataTx(ctx context.Context, tx *sqldb.Tx, caseID int64) (map[string]any, error)
 	RecordTx(ctx context.Context, tx *sqldb.Tx, actor okno.Actor, caseID, version int64, e casework.Event) (casework.Case, error)
@@ -156,6 +158,8 @@ type Service struct {
 	tax   *Taxonomy // cached; nil until loaded or after a change
 
 	model modelHolder // the classifier in force; see classify.go
+
+	routes routeCache // the routing table in force; see routing.go
 }
 
 // New builds the service and registers its observer of appeal cases.
