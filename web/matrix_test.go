@@ -14,7 +14,9 @@ import (
 	"testing"
 
 	"github.com/okno/okno"
+	"github.com/okno/okno/appeal"
 	"github.com/okno/okno/casework"
+	"github.com/okno/okno/geo"
 	"github.com/okno/okno/identity"
 	"github.com/okno/okno/notify"
 	"github.com/okno/okno/org"
@@ -44,6 +46,10 @@ type world struct {
 	caseID     int64 // an appeal to A by citizen-simplified, in moderation
 	docID      int64 // the photo citizen-simplified attached to it
 	webhook    int64 // a webhook subscription of A
+	district   int64 // the district the world's appeals are in
+	reason     string
+	published  int64 // a published appeal to A by citizen-simplified
+	appealID   int64 // an appeal to A by citizen-simplified in moderation
 }
 
 const castPassword = "пароль для матрицы доступа"
@@ -166,6 +172,41 @@ func (w *world) openCase(t *testing.T, live *webtest.Live, citizen okno.Actor) {
 	w.caseID, w.docID = c.ID, docs[0].ID
 }
 
+// fileAppeals gives the matrix's world a district routed to A and two
+// appeals of citizen-simplified through the feedback platform: one still
+// in moderation (the author's and staff's routes are asked about it) and
+// one published (the public pages and joining).
+func (w *world) fileAppeals(t *testing.T, live *webtest.Live) {
+	t.Helper()
+	ctx := context.Background()
+	citizen := w.actor(t, "citizen-simplified").actor
+	res, err := live.App.Geo.Import(ctx, &geo.FeatureCollection{Source: "test", Features: []geo.Feature{{Name: "Центральный район",
+		Geometry: geo.MultiPolygon{geo.Polygon{geo.Ring{{Lat: 59.9, Lon: 30.3}, {Lat: 59.9, Lon: 30.4}, {Lat: 59.95, Lon: 30.4}, {Lat: 59.95, Lon: 30.3}, {Lat: 59.9, Lon: 30.3}}}}}}},
+		geo.LevelDistrict, okno.System)
+	mustOK(t, err)
+	w.district = res.IDs[0]
+	tax, err := live.App.Appeals.Taxonomy(ctx)
+	mustOK(t, err)
+	for _, c := range tax.Categories {
+		_, err := live.App.Appeals.SetRoute(ctx, okno.System, appeal.RouteInput{CategoryID: c.ID, OrgID: w.a.ID})
+		mustOK(t, err)
+	}
+	w.reason = tax.Categories[0].Reasons[0].Code
+	file := func(text string) appeal.Appeal {
+		a, err := live.App.Appeals.Submit(ctx, citizen, appeal.Submission{ReasonCode: w.reason, Text: text,
+			HasPoint: true, Lat: 59.925, Lon: 30.35, Address: "ул. Рубинштейна, 3",
+			Photos: []casework.Upload{{Name: "яма.png", Content: testPNG(t)}}})
+		mustOK(t, err)
+		return a
+	}
+	w.appealID = file("Во дворе яма уже месяц, машины объезжают по газону").CaseID
+	p := file("Не горит фонарь у дома, вечером темно и опасно")
+	op := w.actor(t, "staff-operator").actor
+	_, err = live.App.Cases.Act(ctx, op, casework.ActionInput{CaseID: p.CaseID, Version: p.Version, Action: "publish"})
+	mustOK(t, err)
+	w.published = p.CaseID
+}
+
 // testPNG is a small real PNG image: content sniffing must see an image.
 func testPNG(t testing.TB) []byte {
 	t.Helper()
@@ -201,6 +242,21 @@ func (w world) target(pattern string) string {
 		return "/api/v1/processes/appeal"
 	case "/api/v1/webhooks/{id}/delete":
 		return "/api/v1/webhooks/" + strconv.FormatInt(w.webhook, 10) + "/delete"
+	case "/appeals/{id}", "/appeals/{id}/join", "/appeals/{id}/joined", "/api/v1/appeals/{id}/join":
+		return strings.ReplaceAll(pattern, "{id}", strconv.FormatInt(w.published, 10))
+	case "/appeals/{id}/sent", "/staff/appeals/{id}/sent", "/staff/appeals/{id}/recategorise",
+		"/api/v1/appeals/{id}", "/api/v1/appeals/{id}/recategorise":
+		return strings.ReplaceAll(pattern, "{id}", strconv.FormatInt(w.appealID, 10))
+	case "/open311/v2/{file}":
+		return "/open311/v2/services.xml"
+	case "/open311/v2/services/{file}":
+		return "/open311/v2/services/" + w.reason + ".xml"
+	case "/open311/v2/requests/{file}":
+		return "/open311/v2/requests/" + strconv.FormatInt(w.published, 10) + ".json"
+	case "/open311/v2/tokens/{file}":
+		return "/open311/v2/tokens/x.xml"
+	case "/open311/{path...}":
+		return "/open311/discovery.xml"
 	}
 	if strings.Contains(pattern, "/cases/{id}") {
 		p := strings.ReplaceAll(pattern, "{id}", strconv.FormatInt(w.caseID, 10))
@@ -293,8 +349,38 @@ var handlerDecides = map[string]map[string]int{
 	// Opening a case for A: citizens for themselves, A's operators,
 	// officials and key may (then 422: the body lacks the process and
 	// subject); other staff may not.
+	// The routing table and the taxonomy are the region's: district
+	// administrators are refused by the handler (CanAdministerRegion).
+	"GET /admin/appeals/routes":                {"staff-admin": 403, "admin-other-org": 403},
+	"POST /admin/appeals/routes":               {"staff-admin": 403, "admin-other-org": 403},
+	"POST /admin/appeals/routes/{id}/end":      {"staff-admin": 403, "admin-other-org": 403},
+	"GET /admin/appeals/routes/history":        {"staff-admin": 403, "admin-other-org": 403},
+	"GET /admin/appeals/categories":            {"staff-admin": 403, "admin-other-org": 403},
+	"POST /admin/appeals/categories/period":    {"staff-admin": 403, "admin-other-org": 403},
+	"GET /admin/appeals/reasons/{id}/replies":  {"staff-admin": 403, "admin-other-org": 403},
+	"POST /admin/appeals/reasons/{id}/replies": {"staff-admin": 403, "admin-other-org": 403},
+	// Among staff only operators file appeals (for callers); citizens,
+	// operators and keys get 422 for the empty body.
+	"POST /api/v1/appeals": {"staff-official": 403, "staff-supervisor": 403, "staff-owner": 403, "staff-controller": 403,
+		"staff-admin": 403, "admin-other-org": 403, "admin-region": 403},
+	// The world's published appeal is public: its page and its Open311
+	// view answer everyone.
+	"GET /appeals/{id}":               everyone(200),
+	"GET /open311/v2/requests/{file}": everyone(200),
+	"GET /api/v1/map/appeals":         everyone(200),
 	"POST /api/v1/cases": {"staff-supervisor": 403, "staff-owner": 403, "staff-controller": 403, "staff-admin": 403,
 		"admin-other-org": 403, "admin-region": 403},
+}
+
+// everyone is the same answer for the whole cast.
+func everyone(want int) map[string]int {
+	m := map[string]int{}
+	for _, n := range []string{"anonymous", "staff-no-role", "citizen-simplified", "citizen-standard", "citizen-confirmed",
+		"another-citizen", "staff-operator", "staff-official", "staff-supervisor", "staff-owner", "staff-controller",
+		"staff-admin", "admin-other-org", "admin-region", "apikey"} {
+		m[n] = want
+	}
+	return m
 }
 
 // caseDecides is what the case engine answers about the world's case:
@@ -320,6 +406,7 @@ func TestAuthorisationMatrix(t *testing.T) {
 	webtest.Engines(t, func(t *testing.T, dsn string) {
 		live := webtest.StartLive(t, dsn)
 		w := buildWorld(t, live)
+		w.fileAppeals(t, live)
 		routes := live.App.Web.Routes()
 		// Signing out ends the cast's sessions: it goes last.
 		sort.SliceStable(routes, func(i, j int) bool {

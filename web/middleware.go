@@ -161,7 +161,7 @@ func (s *Server) signInPathFor(rt *Route) string {
 // securityHeaders are sent on every response. The CSP admits scripts and
 // styles only from our own origin: no inline code anywhere.
 func (s *Server) securityHeaders(h http.Header, r *http.Request) {
-	h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "+
+	h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'"+tileSource(s.cfg.MapTileURL)+"; "+
 		"font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; manifest-src 'self'")
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("X-Frame-Options", "DENY")

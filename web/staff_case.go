@@ -40,6 +40,7 @@ type staffCasePage struct {
 	Errors    []FieldMessage // the failed form's problems, at the top
 	Lost      string         // a comment written for an action no longer offered
 	Banner    *Banner
+	Appeal    *appealPanel // what an appeal adds (appeal_panel.go); nil for other cases
 }
 
 // staffClockBlock is one clock on the case page.
@@ -146,6 +147,13 @@ func (s *Server) renderStaffCase(w http.ResponseWriter, r *http.Request, status 
 	errs := staffSmallForms(l, &data, targets, def, fail)
 	data.Errors = append(data.Errors, errs...)
 	data.Take = takeTarget(a, c, place.staff)
+	if c.Kind == process.KindAppeal && s.deps.Appeals != nil {
+		p, errs, err := s.appealPanelOf(ctx, l, c, &data, fail)
+		if err != nil {
+			return err
+		}
+		data.Appeal, data.Errors = p, append(data.Errors, errs...)
+	}
 	v := s.view(w, r, "web.staffcase.title", data)
 	v.Title = l.T("web.staffcase.title", c.Ref)
 	return s.render(w, status, "staff-case", v)
@@ -354,7 +362,7 @@ func staffEvents(l i18n.Localizer, def *process.Definition, events []casework.Ev
 // staffCaseBanner is the flash of a form just submitted (?done=).
 func staffCaseBanner(l i18n.Localizer, done string) *Banner {
 	switch done {
-	case "action", "assigned", "note", "document":
+	case "action", "assigned", "note", "document", "recategorised":
 		return &Banner{Title: l.T("web.staffcase.done_" + done), Success: true}
 	}
 	return nil
