@@ -8,6 +8,7 @@ import (
 	"net"
 	"time"
 
+	"github.com/okno/okno"
 	"github.com/okno/okno/app"
 	"github.com/okno/okno/demo"
 	"github.com/okno/okno/identity"
@@ -118,6 +119,10 @@ func loadDemo(ctx context.Context, env *Env, a *app.App) error {
 	loaded, err := demo.Load(ctx, a.DB, a.Orgs, a.Geo, cheap, time.Now)
 	if err != nil {
 		return fmt.Errorf("demo data: %w", err)
+	}
+	// The routing table first: demo appeals are routed by it.
+	if _, err := demo.LoadRoutes(ctx, a.Appeals, a.Orgs, a.Geo, okno.System); err != nil {
+		return fmt.Errorf("demo routing table: %w", err)
 	}
 	if err := demo.LoadCases(ctx, a.DB, a.Cases); err != nil {
 		return fmt.Errorf("demo cases: %w", err)
