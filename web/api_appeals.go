@@ -146,6 +146,17 @@ func (in newAppealJSON) submission(key string) (appeal.Submission, error) {
 	sub := appeal.Submission{ReasonCode: in.Reason, ReasonID: in.ReasonID, Text: in.Text, Address: in.Address,
 		TerritoryID: in.TerritoryID, Anonymous: in.Anonymous, ApplicantID: in.ApplicantID, Channel: casework.ChannelAPI,
 		IdempotencyKey: key, AuthorHint: in.AuthorHint}
+	// The people behind one API client are told apart (for the per-author
+	// rate limit and distinct-author counts) by author_hint, else by how
+	// they can be reached, as Open311 does.
+	if sub.AuthorHint == "" && in.Contact != nil {
+		for _, h := range []string{in.Contact.Email, in.Contact.Phone, in.Contact.DeviceID} {
+			if h != "" {
+				sub.AuthorHint = h
+				break
+			}
+		}
+	}
 	switch {
 	case in.Lat == nil && in.Lon == nil:
 	case in.Lat == nil || in.Lon == nil:
