@@ -28,40 +28,18 @@ type demoCase struct {
 }
 
 // demoStep is one action by a demo actor: "operator", "official" (of the
-// case's organisation) or "applicant".
+// case's organisation), "moderator" (of an appeal: see appeals.go) or
+// "applicant".
 type demoStep struct {
 	by, action, comment string
 	fields              map[string]string
 }
 
-// demoCases are the cases the back office and "Мои дела" show after a
-// demo start: appeals at each stage of the appeal process in the showcase
-// district, an application and a complaint.
+// demoCases are the cases other than appeals the back office and "Мои
+// дела" show after a demo start: an application and a complaint. The demo
+// appeals are filed through the feedback platform (appeals.go).
 func demoCases() []demoCase {
 	return []demoCase{
-		{key: "demo-appeal-1", process: "appeal", applicant: "Анна Иванова", orgCode: showcaseOrg,
-			subject: "Повреждения дорожного покрытия проезжей части",
-			data:    map[string]any{"text": "Глубокая яма на проезжей части у дома 12 по Невскому проспекту, машины объезжают по встречной.", "address": "Невский проспект, 12"}},
-		{key: "demo-appeal-2", process: "appeal", applicant: "Анна Иванова", orgCode: showcaseOrg,
-			subject: "Неудовлетворительная уборка снега во дворе",
-			data:    map[string]any{"text": "Двор не убирают от снега третий день, не пройти к парадной.", "address": "ул. Марата, 25"},
-			steps:   []demoStep{{by: "operator", action: "publish"}}},
-		{key: "demo-appeal-3", process: "appeal", applicant: "Анна Иванова", orgCode: showcaseOrg,
-			subject: "Не работает уличное освещение",
-			data:    map[string]any{"text": "Не горят фонари вдоль сквера, вечером темно и опасно.", "address": "Суворовский проспект, 40"},
-			steps: []demoStep{{by: "operator", action: "publish"},
-				{by: "official", action: "answer", comment: "Неисправность устранена подрядной организацией, освещение восстановлено. Просим подтвердить."}}},
-		{key: "demo-appeal-4", process: "appeal", applicant: "Мария Смирнова", orgCode: showcaseOrg,
-			subject: "Повреждение оборудования детской площадки",
-			data:    map[string]any{"text": "На детской площадке сломаны качели, торчат острые края.", "address": "двор у дома 7"},
-			steps: []demoStep{{by: "operator", action: "publish"},
-				{by: "official", action: "request_info", comment: "Уточните, пожалуйста, полный адрес дома: на какой улице находится площадка?"}}},
-		{key: "demo-appeal-5", process: "appeal", applicant: "Пётр Петров", orgCode: showcaseOrg,
-			subject: "Мусор на газоне",
-			data:    map[string]any{"text": "На газоне у остановки скопился мусор.", "address": "Лиговский проспект, 50"},
-			steps: []demoStep{{by: "operator", action: "publish"},
-				{by: "official", action: "answer", comment: "Территория убрана 21 ноября."},
-				{by: "applicant", action: "confirm", comment: "Спасибо, убрали."}}},
 		{key: "demo-application-1", process: "application", applicant: "Пётр Петров", orgCode: showcaseOrg,
 			subject: "Выдача разрешения на ввод объекта в эксплуатацию",
 			data:    map[string]any{"object": "Гараж, кадастровый номер 78:31:0001234:56"},
@@ -72,9 +50,14 @@ func demoCases() []demoCase {
 	}
 }
 
-// LoadCases opens the demo's cases and takes their actions. It is
-// idempotent: a case opened before (its idempotency key) is left as it is.
-func LoadCases(ctx context.Context, db *sqldb.DB, cases Cases) error {
+// LoadCases files the demo's appeals through the feedback platform and
+// opens its other cases, and takes their actions. The routing table must
+// be loaded first (LoadRoutes). It is idempotent: an appeal or case filed
+// before (its idempotency key) is left as it is.
+func LoadCases(ctx context.Context, db *sqldb.DB, cases Cases, appeals Appeals) error {
+	if err := loadAppeals(ctx, db, cases, appeals); err != nil {
+		return err
+	}
 	for _, dc := range demoCases() {
 		if err := loadCase(ctx, db, cases, dc); err != nil {
 			return fmt.Errorf("demo case %s: %w", dc.key, err)

@@ -124,7 +124,7 @@ func loadDemo(ctx context.Context, env *Env, a *app.App) error {
 	if _, err := demo.LoadRoutes(ctx, a.Appeals, a.Orgs, a.Geo, okno.System); err != nil {
 		return fmt.Errorf("demo routing table: %w", err)
 	}
-	if err := demo.LoadCases(ctx, a.DB, a.Cases); err != nil {
+	if err := demo.LoadCases(ctx, a.DB, a.Cases, a.Appeals); err != nil {
 		return fmt.Errorf("demo cases: %w", err)
 	}
 	if loaded {
