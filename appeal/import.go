@@ -426,9 +426,9 @@ func importedBefore(ctx context.Context, tx *sqldb.Tx, batch []importPending) (m
 		ids[i] = p.externalID
 	}
 	have := map[string]bool{}
-	for _, c := range importChunks(len(ids), importMaxParams(tx)) {
+	for _, c := range sqldb.Chunks(len(ids), sqldb.MaxParams(tx)) {
 		rows, err := tx.QueryContext(ctx, `SELECT external_id FROM appeals WHERE external_id IN (`+
-			importPlaceholders(c.n, 1)+`)`, ids[c.from:c.from+c.n]...)
+			sqldb.Placeholders(c.N, 1)+`)`, ids[c.From:c.From+c.N]...)
 		if err != nil {
 			return nil, fmt.Errorf("appeal: find imported appeals: %w", err)
 		}
@@ -483,61 +483,11 @@ func importNullable(id int64) any {
 }
 
 func importInsertAppeals(ctx context.Context, tx *sqldb.Tx, rows []any) error {
-	for _, c := range importChunks(len(rows)/importAppealColumnCount, importMaxParams(tx)/importAppealColumnCount) {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO appeals (`+importAppealColumns+`) VALUES `+importPlaceholders(c.n, importAppealColumnCount),
-			rows[c.from*importAppealColumnCount:(c.from+c.n)*importAppealColumnCount]...); err != nil {
+	for _, c := range sqldb.Chunks(len(rows)/importAppealColumnCount, sqldb.MaxParams(tx)/importAppealColumnCount) {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO appeals (`+importAppealColumns+`) VALUES `+sqldb.Placeholders(c.N, importAppealColumnCount),
+			rows[c.From*importAppealColumnCount:(c.From+c.N)*importAppealColumnCount]...); err != nil {
 			return fmt.Errorf("appeal: insert imported appeals: %w", err)
 		}
 	}
 	return nil
-}
-
-// importMaxParams bounds one statement's parameters: many on PostgreSQL
-// (a statement is a round trip), a few hundred on SQLite (its driver's
-// binding is quadratic in them). See casework's maxParams.
-func importMaxParams(q sqldb.Querier) int {
-	if q.Dialect() == sqldb.Postgres {
-		return 16000
-	}
-	return 300
-}
-
-type importSpan struct{ from, n int }
-
-// importChunks splits n rows into runs of at most max, the remainder in
-// powers of two, so that statements come in few shapes (PostgreSQL's
-// rebinding keeps each statement's text).
-func importChunks(n, max int) []importSpan {
-	var out []importSpan
-	from := 0
-	for n-from >= max {
-		out = append(out, importSpan{from, max})
-		from += max
-	}
-	for rest := n - from; rest > 0; rest = n - from {
-		k := 1
-		for k*2 <= rest {
-			k *= 2
-		}
-		out = append(out, importSpan{from, k})
-		from += k
-	}
-	return out
-}
-
-// importPlaceholders is n groups of cols "?" each.
-func importPlaceholders(n, cols int) string {
-	one := "?"
-	if cols > 1 {
-		one = "(?" + strings.Repeat(", ?", cols-1) + ")"
-	}
-	var b strings.Builder
-	b.Grow(n * (len(one) + 2))
-	for k := range n {
-		if k > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(one)
-	}
-	return b.String()
 }

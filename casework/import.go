@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math/bits"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -271,9 +270,9 @@ func markImported(ctx context.Context, tx *sqldb.Tx, actor okno.Actor, hs []Hist
 		keys = append(keys, h.Key)
 	}
 	have := map[string]bool{}
-	for _, chunk := range importChunks(len(keys), importMaxParams(tx)-1) {
+	for _, chunk := range sqldb.Chunks(len(keys), sqldb.MaxParams(tx)-1) {
 		rows, err := tx.QueryContext(ctx, `SELECT idempotency_key FROM cases WHERE created_by = ? AND idempotency_key IN (`+
-			importPlaceholders(chunk.n, 1)+`)`, append([]any{actor.Ref()}, keys[chunk.from:chunk.from+chunk.n]...)...)
+			sqldb.Placeholders(chunk.N, 1)+`)`, append([]any{actor.Ref()}, keys[chunk.From:chunk.From+chunk.N]...)...)
 		if err != nil {
 			return fmt.Errorf("casework: find imported cases: %w", err)
 		}
@@ -334,7 +333,7 @@ func (s *Service) insertHistoric(ctx context.Context, tx *sqldb.Tx, hs []Histori
 			r.Step.Period.String(), nullTime(r.Step.Due), nullTime(r.Step.PausedAt), nullTime(r.nextDue),
 			r.Outcome, hs[i].Key, r.createdBy, r.CreatedAt, r.UpdatedAt, nullTime(r.ClosedAt))
 	}
-	if err := importRows(ctx, tx, `INSERT INTO cases (id, ref, kind, process_id, state, version, org_id, subject, channel, data_enc,
+	if err := sqldb.InsertRows(ctx, tx, `INSERT INTO cases (id, ref, kind, process_id, state, version, org_id, subject, channel, data_enc,
 		legal_period, legal_due_at, legal_paused_at, legal_met_at, step_period, step_due_at, step_paused_at, next_due_at,
 		outcome, idempotency_key, created_by, created_at, updated_at, closed_at) VALUES `, caseCols, rows); err != nil {
 		return fmt.Errorf("casework: insert imported cases: %w", err)
@@ -355,7 +354,7 @@ func (s *Service) insertHistoric(ctx context.Context, tx *sqldb.Tx, hs []Histori
 				comment, e.CitizenVisible, sqldb.Now(e.At))
 		}
 	}
-	if err := importRows(ctx, tx, `INSERT INTO case_events
+	if err := sqldb.InsertRows(ctx, tx, `INSERT INTO case_events
 		(case_id, seq, kind, action, from_state, to_state, actor, actor_name, comment_enc, citizen_visible, at) VALUES `,
 		eventCols, evs); err != nil {
 		return fmt.Errorf("casework: insert imported timelines: %w", err)
@@ -425,8 +424,8 @@ func assignRefs(ctx context.Context, tx *sqldb.Tx, cal *calendar.Calendar, rs []
 			refs = append(refs, rs[i].Ref)
 		}
 		clash := map[string]bool{}
-		for _, c := range importChunks(len(refs), importMaxParams(tx)) {
-			rows, err := tx.QueryContext(ctx, `SELECT ref FROM cases WHERE ref IN (`+importPlaceholders(c.n, 1)+`)`, refs[c.from:c.from+c.n]...)
+		for _, c := range sqldb.Chunks(len(refs), sqldb.MaxParams(tx)) {
+			rows, err := tx.QueryContext(ctx, `SELECT ref FROM cases WHERE ref IN (`+sqldb.Placeholders(c.N, 1)+`)`, refs[c.From:c.From+c.N]...)
 			if err != nil {
 				return fmt.Errorf("casework: check reference numbers: %w", err)
 			}
@@ -458,67 +457,4 @@ func assignRefs(ctx context.Context, tx *sqldb.Tx, cal *calendar.Calendar, rs []
 		pending = again
 	}
 	return fmt.Errorf("casework: no free reference numbers after %d attempts", refAttempts)
-}
-
-// importMaxParams bounds the parameters of one statement. PostgreSQL takes up
-// to 65,535 and each statement is a round trip, so statements are large;
-// the pure-Go SQLite driver looks each parameter up among all of a
-// statement's arguments (quadratic in their number), so there they are
-// a few hundred, which costs less than the statements saved.
-func importMaxParams(q sqldb.Querier) int {
-	if q.Dialect() == sqldb.Postgres {
-		return 16000
-	}
-	return 300
-}
-
-// importSpan is a run of rows: from, n.
-type importSpan struct{ from, n int }
-
-// importChunks splits n rows into runs of at most max rows. The runs are
-// powers of two (besides full ones), so that however the batches fall,
-// statements come in few shapes: PostgreSQL's rebinding keeps each
-// statement's text, and few shapes keep that cache small.
-func importChunks(n, max int) []importSpan {
-	var out []importSpan
-	from := 0
-	for n-from >= max {
-		out = append(out, importSpan{from, max})
-		from += max
-	}
-	for rest := n - from; rest > 0; rest = n - from {
-		k := 1 << (bits.Len(uint(rest)) - 1)
-		out = append(out, importSpan{from, k})
-		from += k
-	}
-	return out
-}
-
-// importPlaceholders is n groups of cols "?" each: "(?, ?), (?, ?)", or n bare
-// "?" when cols is 1.
-func importPlaceholders(n, cols int) string {
-	one := "?"
-	if cols > 1 {
-		one = "(?" + strings.Repeat(", ?", cols-1) + ")"
-	}
-	var b strings.Builder
-	b.Grow(n * (len(one) + 2))
-	for k := range n {
-		if k > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(one)
-	}
-	return b.String()
-}
-
-// importRows runs head followed by as many rows of cols values as one
-// statement may carry, until args is spent.
-func importRows(ctx context.Context, tx *sqldb.Tx, head string, cols int, args []any) error {
-	for _, c := range importChunks(len(args)/cols, importMaxParams(tx)/cols) {
-		if _, err := tx.ExecContext(ctx, head+importPlaceholders(c.n, cols), args[c.from*cols:(c.from+c.n)*cols]...); err != nil {
-			return err
-		}
-	}
-	return nil
 }
