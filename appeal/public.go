@@ -10,7 +10,6 @@ package appeal
 import (
 	"context"
 	"database/sql"
-	"encoding/base64"
 	"fmt"
 	"slices"
 	"sort"
@@ -28,7 +27,6 @@ const (
 	defaultListLimit = 100
 	maxListLimit     = 1000
 	maxFilterValues  = 200 // values of one filter (reason codes, ids, statuses)
-	maxCursorLen     = 64
 	maxTokenLen      = 128
 	// ClusterMaxZoom is the zoom from which the map shows points, not
 	// clusters: at street level individual appeals are what people want.
@@ -258,34 +256,16 @@ func publicStatus(st Status) bool {
 // order the map's legend lists them.
 var PublicStatuses = []Status{StatusOpen, StatusAnswered, StatusFixed, StatusFixedAuto, StatusNotFixed}
 
-func encodeListCursor(at time.Time, id int64) string {
-	key := strconv.FormatInt(at.UnixMicro(), 10) + "." + strconv.FormatInt(id, 10)
-	return base64.RawURLEncoding.EncodeToString([]byte(key))
-}
+func encodeListCursor(at time.Time, id int64) string { return sqldb.EncodeCursor(at, id) }
 
 func decodeListCursor(after string) (time.Time, int64, error) {
-	bad := func() (time.Time, int64, error) {
+	at, id, ok := sqldb.DecodeCursor(after)
+	if !ok {
 		var fe okno.FieldErrors
 		fe.Add("after", "appeal.public.cursor")
 		return time.Time{}, 0, fe.Err()
 	}
-	if len(after) > maxCursorLen {
-		return bad()
-	}
-	raw, err := base64.RawURLEncoding.DecodeString(after)
-	if err != nil {
-		return bad()
-	}
-	micros, id, ok := strings.Cut(string(raw), ".")
-	if !ok {
-		return bad()
-	}
-	us, err1 := strconv.ParseInt(micros, 10, 64)
-	n, err2 := strconv.ParseInt(id, 10, 64)
-	if err1 != nil || err2 != nil || n <= 0 {
-		return bad()
-	}
-	return sqldb.Now(time.UnixMicro(us)), n, nil
+	return at, id, nil
 }
 
 // Public returns a published appeal's public view: ENOTFOUND for one that

@@ -3,10 +3,8 @@ package casework
 import (
 	"context"
 	"database/sql"
-	"encoding/base64"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -44,7 +42,6 @@ const (
 	maxInboxSearch    = 200 // characters of the search box
 	maxInboxWords     = 8   // words of the subject searched for
 	maxInboxName      = 100 // characters of a state or process filter
-	maxInboxCursor    = 64  // characters of a cursor
 	maxInboxPositions = 50  // positions of one person in one organisation that "mine" reads
 )
 
@@ -429,10 +426,7 @@ func endOfDay(t time.Time, loc *time.Location) time.Time {
 
 // encodeInboxCursor makes the opaque cursor of the row with legal due time
 // due and id: the position the next page starts after.
-func encodeInboxCursor(due time.Time, id int64) string {
-	key := strconv.FormatInt(due.UnixMicro(), 10) + "." + strconv.FormatInt(id, 10)
-	return base64.RawURLEncoding.EncodeToString([]byte(key))
-}
+func encodeInboxCursor(due time.Time, id int64) string { return sqldb.EncodeCursor(due, id) }
 
 // decodeInboxCursor reads what encodeInboxCursor wrote; "" is the first
 // page (id 0). Anything else is an EINVALID error.
@@ -440,28 +434,13 @@ func decodeInboxCursor(after string) (time.Time, int64, error) {
 	if after == "" {
 		return time.Time{}, 0, nil
 	}
-	bad := func() (time.Time, int64, error) {
+	due, id, ok := sqldb.DecodeCursor(after)
+	if !ok {
 		var fe okno.FieldErrors
 		fe.Add("after", "casework.cursor_invalid")
 		return time.Time{}, 0, fe.Err()
 	}
-	if len(after) > maxInboxCursor {
-		return bad()
-	}
-	raw, err := base64.RawURLEncoding.DecodeString(after)
-	if err != nil {
-		return bad()
-	}
-	micros, id, ok := strings.Cut(string(raw), ".")
-	if !ok {
-		return bad()
-	}
-	us, err1 := strconv.ParseInt(micros, 10, 64)
-	n, err2 := strconv.ParseInt(id, 10, 64)
-	if err1 != nil || err2 != nil || n <= 0 {
-		return bad()
-	}
-	return sqldb.Now(time.UnixMicro(us)), n, nil
+	return due, id, nil
 }
 
 // inboxRefCandidate returns search when it could be a reference number:
