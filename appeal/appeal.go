@@ -160,6 +160,8 @@ type Service struct {
 	model modelHolder // the classifier in force; see classify.go
 
 	routes routeCache // the routing table in force; see routing.go
+
+	respCache respCache // Responsiveness's last answer; see public.go
 }
 
 // New builds the service and registers its observer of appeal cases.

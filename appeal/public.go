@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/okno/okno"
@@ -431,7 +432,44 @@ func (s *Service) answerTexts(ctx context.Context, us []Update, answers map[int6
 // to the first answer (NULL for the unanswered): the database returns a
 // few hundred rows per body, from which the counts add up and the median
 // is read.
+//
+// The public page asks for the last 90 days on every view and the query
+// reads every appeal of the window, so answers are kept for
+// responsivenessTTL per window rounded to it: figures over 90 days move
+// slowly, and a burst of visitors costs one query, not one each.
 func (s *Service) Responsiveness(ctx context.Context, from, to time.Time) ([]OrgStats, error) {
+	if from.IsZero() || to.IsZero() || !from.Before(to) {
+		var fe okno.FieldErrors
+		fe.Add("from", "appeal.public.window")
+		return nil, fe.Err()
+	}
+	c := &s.respCache
+	c.mu.Lock() // one computation at a time: visitors behind it get its answer
+	defer c.mu.Unlock()
+	key := [2]int64{from.Truncate(responsivenessTTL).Unix(), to.Truncate(responsivenessTTL).Unix()}
+	if c.stats != nil && c.key == key && s.d.Now().Before(c.until) {
+		return slices.Clone(c.stats), nil
+	}
+	stats, err := s.responsiveness(ctx, from, to)
+	if err != nil {
+		return nil, err
+	}
+	c.key, c.stats, c.until = key, stats, s.d.Now().Add(responsivenessTTL)
+	return slices.Clone(stats), nil
+}
+
+// responsivenessTTL is how long Responsiveness keeps an answer.
+const responsivenessTTL = 5 * time.Minute
+
+// respCache is Responsiveness's last answer.
+type respCache struct {
+	mu    sync.Mutex
+	key   [2]int64
+	stats []OrgStats
+	until time.Time
+}
+
+func (s *Service) responsiveness(ctx context.Context, from, to time.Time) ([]OrgStats, error) {
 	if from.IsZero() || to.IsZero() || !from.Before(to) {
 		var fe okno.FieldErrors
 		fe.Add("from", "appeal.public.window")

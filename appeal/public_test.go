@@ -544,3 +544,41 @@ func BenchmarkResponsiveness(b *testing.B) {
 		}
 	})
 }
+
+// TestResponsivenessKeepsItsAnswer: the public page's figures are computed
+// once per window and kept for five minutes; then they are fresh again.
+func TestResponsivenessKeepsItsAnswer(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *sqldb.DB) {
+		w := publictest.Seed(t, db, pubNow)
+		now := pubNow
+		s := appeal.New(appeal.Deps{DB: db, Cases: &pubCases{db: db, comments: map[int64]string{}}, Now: func() time.Time { return now }})
+		ctx := context.Background()
+		received := func() int {
+			t.Helper()
+			got, err := s.Responsiveness(ctx, now.AddDate(0, 0, -90), now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for _, o := range got {
+				n += o.Received
+			}
+			return n
+		}
+		row := publictest.Row{Category: w.Roads, Reason: w.Pothole, Territory: w.North, Org: w.Roads1,
+			Lat: 60.05, Lon: 30.3, Text: "Яма", Created: pubNow.AddDate(0, 0, -1)}
+		publictest.Insert(t, db, w, row)
+		if n := received(); n != 1 {
+			t.Fatalf("received %d, want 1", n)
+		}
+		publictest.Insert(t, db, w, row)
+		now = now.Add(time.Minute)
+		if n := received(); n != 1 {
+			t.Errorf("a minute later: received %d, want the kept 1", n)
+		}
+		now = now.Add(6 * time.Minute)
+		if n := received(); n != 2 {
+			t.Errorf("past five minutes: received %d, want 2", n)
+		}
+	})
+}
