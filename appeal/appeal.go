@@ -162,7 +162,12 @@ type Service struct {
 	routes routeCache // the routing table in force; see routing.go
 
 	respCache respCache // Responsiveness's last answer; see public.go
+
+	mapSlots chan struct{} // map queries running at once; see Clusters
 }
+
+// mapQueries is how many map queries of the public run at once.
+const mapQueries = 4
 
 // New builds the service and registers its observer of appeal cases.
 // Register its outbox handlers with Register; load the taxonomy with
@@ -175,7 +180,7 @@ func New(d Deps) *Service {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
-	s := &Service{d: d}
+	s := &Service{d: d, mapSlots: make(chan struct{}, mapQueries)}
 	if d.Cases != nil {
 		d.Cases.Observe(process.KindAppeal, s.observe)
 	}

@@ -46,6 +46,15 @@ func (s *Service) Clusters(ctx context.Context, q Query, zoom int) (MapView, err
 		return MapView{}, fe.Err()
 	}
 	q.After = ""
+	// The map is public and a wide window reads many rows: at most
+	// mapQueries run at once, so a flood of map requests queues here
+	// instead of taking every database connection.
+	select {
+	case s.mapSlots <- struct{}{}:
+		defer func() { <-s.mapSlots }()
+	case <-ctx.Done():
+		return MapView{}, ctx.Err()
+	}
 	if zoom >= ClusterMaxZoom {
 		if q.Limit == 0 {
 			q.Limit = maxListLimit
