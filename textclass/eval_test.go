@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"encoding/json"
 	"os"
+	"strconv"
 	"testing"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 const spbAppeals = "../../shared/data/spb-appeals-dev.jsonl.gz"
 
 type appeal struct {
+	ID        int64  `json:"id"`
 	CreatedAt string `json:"created_at"`
 	Category  string `json:"category"`
 	Text      string `json:"text"`
@@ -83,6 +85,26 @@ func TestSPbQuality(t *testing.T) {
 	}
 }
 
+// TestSPbIDSplit measures the split the published results use: a random
+// 20% held out (textclass.IDSplit, by record id), duplicates kept. Here
+// the issue's bar — accuracy ≥ 0.93 and macro-F1 ≥ 0.85 — is asserted as
+// it stands: the model meets it (0.9332 / 0.8583 with seed 1).
+func TestSPbIDSplit(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains on 43,000 appeals; skipped with -short")
+	}
+	all := readAppeals(t)
+	recs := make([]textclass.Dated, len(all))
+	for i, a := range all {
+		recs[i] = textclass.Dated{Example: textclass.Example{Text: a.Text, Label: a.Category}, ID: strconv.FormatInt(a.ID, 10)}
+	}
+	train, test := textclass.IDSplit(recs)
+	s := trainAndScore(t, train, test)
+	if s.Accuracy < 0.93 || s.MacroF1 < 0.85 {
+		t.Errorf("accuracy %.4f, macro-F1 %.4f; the bar is 0.93, 0.85", s.Accuracy, s.MacroF1)
+	}
+}
+
 // TestSPbValidation is where the options were tuned: the same split applied
 // again to the training part only (its last 20% by time as the validation
 // slice), so that the held-out part never chose anything.
@@ -109,7 +131,7 @@ func trainAndScore(t *testing.T, train, test []textclass.Example) textclass.Scor
 	}
 	took := time.Since(start)
 	s := m.Evaluate(test)
-	t.Logf("train %d, test %d (unique, unseen texts); training took %v; accuracy %.4f, macro-F1 %.4f",
+	t.Logf("train %d, test %d; training took %v; accuracy %.4f, macro-F1 %.4f",
 		len(train), len(test), took.Round(time.Millisecond), s.Accuracy, s.MacroF1)
 	for _, l := range s.Labels {
 		t.Logf("  F1 %.3f  P %.3f  R %.3f  %5d  %s", l.F1, l.Precision, l.Recall, l.Support, l.Label)

@@ -12,6 +12,8 @@ import (
 	"io"
 	"os"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/okno/okno"
@@ -156,6 +158,8 @@ func classifierEval(env *Env, args []string) error {
 	f := newClassifierFlags(env, "eval")
 	f.inputAndLabel()
 	f.fs.StringVar(&f.model, "model", "", "a model to measure (trained with train --holdout); without it one is trained on the training part")
+	var split string
+	f.fs.StringVar(&split, "split", "time", "time: the last 20% by created_at, unseen texts (the honest figure); id: a random 20% by record id, as published results on this data use")
 	loc, err := f.parse(args)
 	if err != nil {
 		return err
@@ -167,8 +171,17 @@ func classifierEval(env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	train, test := textclass.TimeSplit(recs)
-	fmt.Fprintf(env.Stdout, "split: %d training records (the first 80%% by created_at), %d held-out texts (the last 20%%, unseen in training, each text once)\n", len(train), len(test))
+	var train, test []textclass.Example
+	switch split {
+	case "time":
+		train, test = textclass.TimeSplit(recs)
+		fmt.Fprintf(env.Stdout, "split: %d training records (the first 80%% by created_at), %d held-out texts (the last 20%%, unseen in training, each text once)\n", len(train), len(test))
+	case "id":
+		train, test = textclass.IDSplit(recs)
+		fmt.Fprintf(env.Stdout, "split: %d training records, %d held out (a random 20%% by record id: FNV-1a of the id, remainder 0 of 5)\n", len(train), len(test))
+	default:
+		return exitError{2, fmt.Sprintf("okno: unknown --split %q: use time or id", split)}
+	}
 	var m *textclass.Model
 	if f.model != "" {
 		if m, err = textclass.LoadFile(f.model); err != nil {
@@ -201,10 +214,11 @@ const (
 
 // labelled is one record of a training file.
 type labelled struct {
-	Text        *string `json:"text"`
-	Category    string  `json:"category"`
-	Subcategory string  `json:"subcategory"`
-	CreatedAt   string  `json:"created_at"`
+	ID          json.RawMessage `json:"id"`
+	Text        *string         `json:"text"`
+	Category    string          `json:"category"`
+	Subcategory string          `json:"subcategory"`
+	CreatedAt   string          `json:"created_at"`
 }
 
 // readLabelled reads a file of JSON lines, gzip-compressed or not. Every
@@ -256,6 +270,10 @@ func readLabelled(path, label string, dated bool) ([]textclass.Dated, error) {
 			return nil, fail("no %s", label)
 		}
 		d.Text = *rec.Text
+		d.ID = strings.Trim(string(rec.ID), `"`)
+		if d.ID == "" {
+			d.ID = strconv.Itoa(n) // no id: the line number stands for it
+		}
 		if dated {
 			if d.At, err = parseCreated(rec.CreatedAt); err != nil {
 				return nil, fail("created_at %q: want an ISO time such as 2021-03-30T06:52:02", rec.CreatedAt)

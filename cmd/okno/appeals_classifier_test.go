@@ -138,6 +138,14 @@ func TestClassifierEval(t *testing.T) {
 	if out, code := runClassifier(t, "", "eval", "--input", history, "--model", model); code != 0 || !strings.Contains(out, "accuracy 1.0000") {
 		t.Fatalf("eval --model = %q, exit %d", out, code)
 	}
+	// The split published results use: a random 20% by record id.
+	if out, code := runClassifier(t, "", "eval", "--input", history, "--split", "id"); code != 0 || !strings.Contains(out, "random 20% by record id") ||
+		!strings.Contains(out, "accuracy") {
+		t.Fatalf("eval --split id = %q, exit %d", out, code)
+	}
+	if _, code := runClassifier(t, "", "eval", "--input", history, "--split", "coin"); code != 2 {
+		t.Errorf("eval --split coin: exit %d, want 2", code)
+	}
 	if out, code := runClassifier(t, "", "train", "--input", history, "--out", model, "--label", "subcategory"); code != 0 || !strings.Contains(out, "of 3 labels") {
 		t.Fatalf("train --label subcategory = %q, exit %d", out, code)
 	}
