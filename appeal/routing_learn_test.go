@@ -148,3 +148,20 @@ func BenchmarkLearnRoutes(b *testing.B) {
 		appeal.LearnRoutes(recs)
 	}
 }
+
+// TestSplitByID holds out about a fifth, always the same records, and
+// every record lands on exactly one side.
+func TestSplitByID(t *testing.T) {
+	var recs []appeal.PortalRecord
+	for i := range 1000 {
+		recs = append(recs, appeal.PortalRecord{ID: int64(2947909 + i)})
+	}
+	train, test := appeal.SplitByID(recs)
+	if len(train)+len(test) != len(recs) || len(test) < 150 || len(test) > 250 {
+		t.Errorf("train %d, test %d of %d", len(train), len(test), len(recs))
+	}
+	_, again := appeal.SplitByID(recs)
+	if diff := cmp.Diff(test, again); diff != "" {
+		t.Errorf("a second split differs (-first +second):\n%s", diff)
+	}
+}

@@ -55,6 +55,7 @@ func routingEval(env *Env, args []string) error {
 	fs.SetOutput(env.Stderr)
 	input := fs.String("input", "", "portal export, JSON lines (gzip or not)")
 	heldOut := fs.Float64("held-out", 0.2, "share of the latest appeals (by created_at) held out for testing")
+	split := fs.String("split", "time", "time: the latest appeals held out; id: a random fifth by record id, as the classifier's --split id")
 	if err := fs.Parse(args); err != nil {
 		return exitError{2, ""}
 	}
@@ -65,14 +66,23 @@ func routingEval(env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	train, test := appeal.SplitByTime(recs, *heldOut)
+	var train, test []appeal.PortalRecord
+	switch *split {
+	case "time":
+		train, test = appeal.SplitByTime(recs, *heldOut)
+		fmt.Fprintf(env.Stdout, "split: by created_at, the last %.0f%% held out: %d appeals to learn from, %d to test\n", *heldOut*100, len(train), len(test))
+	case "id":
+		train, test = appeal.SplitByID(recs)
+		fmt.Fprintf(env.Stdout, "split: a random fifth by record id held out: %d appeals to learn from, %d to test\n", len(train), len(test))
+	default:
+		return exitError{2, appealsRoutingUsage}
+	}
 	sc := appeal.EvalRouting(train, test)
-	printRoutingScore(env.Stdout, sc, len(train), len(test), *heldOut)
+	printRoutingScore(env.Stdout, sc)
 	return nil
 }
 
-func printRoutingScore(w io.Writer, sc appeal.RoutingScore, train, test int, heldOut float64) {
-	fmt.Fprintf(w, "split: by created_at, the last %.0f%% held out: %d appeals to learn from, %d to test\n", heldOut*100, train, test)
+func printRoutingScore(w io.Writer, sc appeal.RoutingScore) {
 	fmt.Fprintf(w, "table: %d rules learned\n", sc.Rules)
 	fmt.Fprintf(w, "routing accuracy: %.4f (%d of %d answered test appeals went to the body that answered first; %d without a rule)\n\n",
 		sc.Accuracy, sc.Correct, sc.Total, sc.NoRule)
