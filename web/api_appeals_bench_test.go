@@ -17,7 +17,7 @@ import (
 // PostgreSQL when OKNO_TEST_POSTGRES is set — each durable before its
 // answer and each by another author (author_hint), so the per-author
 // limits are not what is measured. Serial: one client; parallel:
-// GOMAXPROCS clients. The figure is appeals accepted a second.
+// 32×GOMAXPROCS clients. The figure is appeals accepted a second.
 //
 //	go test ./web -run '^$' -bench BenchmarkAPIAppealCreate -benchtime 3s
 func BenchmarkAPIAppealCreate(b *testing.B) {
@@ -61,6 +61,7 @@ func benchAPIAppealCreate(b *testing.B, dsn string) {
 	})
 	b.Run("parallel", func(b *testing.B) {
 		client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+		b.SetParallelism(32) // 64 clients: what a busy server sees, and what group commit feeds on
 		b.RunParallel(func(pb *testing.PB) {
 			for pb.Next() {
 				if err := one(client); err != nil {
