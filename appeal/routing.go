@@ -75,6 +75,11 @@ func queryRoutes(ctx context.Context, q sqldb.Querier, where string, args ...any
 	if err != nil {
 		return nil, fmt.Errorf("appeal: routes: %w", err)
 	}
+	return scanRoutes(rows)
+}
+
+// scanRoutes reads every row of rows (routeColumns) and closes them.
+func scanRoutes(rows *sql.Rows) ([]Route, error) {
 	defer rows.Close()
 	var out []Route
 	for rows.Next() {
@@ -107,16 +112,7 @@ func (s *Service) RouteHistory(ctx context.Context, categoryID int64, limit int)
 	if err != nil {
 		return nil, fmt.Errorf("appeal: route history: %w", err)
 	}
-	defer rows.Close()
-	var out []Route
-	for rows.Next() {
-		r, err := scanRoute(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return scanRoutes(rows)
 }
 
 // Route returns one rule, in force or closed.
