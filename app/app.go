@@ -24,19 +24,24 @@ import (
 	"time"
 
 	"github.com/okno/okno/appeal"
+	"github.com/okno/okno/application"
 	"github.com/okno/okno/audit"
 	"github.com/okno/okno/blob"
 	"github.com/okno/okno/calendar"
 	"github.com/okno/okno/casework"
+	"github.com/okno/okno/catalog"
+	"github.com/okno/okno/complaint"
 	"github.com/okno/okno/geo"
 	"github.com/okno/okno/i18n"
 	"github.com/okno/okno/identity"
+	"github.com/okno/okno/instant"
 	"github.com/okno/okno/keyfile"
 	"github.com/okno/okno/metrics"
 	"github.com/okno/okno/notify"
 	"github.com/okno/okno/org"
 	"github.com/okno/okno/outbox"
 	"github.com/okno/okno/process"
+	"github.com/okno/okno/rating"
 	"github.com/okno/okno/sqldb"
 	"github.com/okno/okno/vault"
 	"github.com/okno/okno/web"
@@ -96,8 +101,14 @@ type App struct {
 	Blobs     *blob.FS
 	Cases     *casework.Service
 	Appeals   *appeal.Service
-	Mailbox   *notify.Mailbox // nil unless DemoMailbox
-	Web       *web.Server
+	// Issue 5: the catalogue and what delivers its services.
+	Services     *catalog.Catalog
+	Applications *application.Service
+	Instant      *instant.Service
+	Complaints   *complaint.Service
+	Ratings      *rating.Service
+	Mailbox      *notify.Mailbox // nil unless DemoMailbox
+	Web          *web.Server
 }
 
 // Open builds everything and migrates the database. Close releases it.
@@ -176,6 +187,11 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	if err := a.openAppeals(ctx); err != nil {
 		return nil, err
 	}
+	for _, open := range []func(context.Context) error{a.openCatalog, a.openApplications, a.openInstant, a.openComplaints} {
+		if err := open(ctx); err != nil {
+			return nil, err
+		}
+	}
 
 	a.Outbox.Register(identity.DeliverTopic, identity.DeliverHandler(a.Identity, identitySender{router}))
 	a.Outbox.Register(checkpointTopic, func(ctx context.Context, _ outbox.Message) error {
@@ -218,6 +234,11 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		Channels:      a.Channels,
 		Webhooks:      a.Webhooks,
 		Appeals:       a.Appeals,
+		Services:      a.Services,
+		Applications:  a.Applications,
+		Instant:       a.Instant,
+		Complaints:    a.Complaints,
+		Ratings:       a.Ratings,
 	})
 	ok = true
 	return a, nil

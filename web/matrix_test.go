@@ -50,7 +50,19 @@ type world struct {
 	reason     string
 	published  int64 // a published appeal to A by citizen-simplified
 	appealID   int64 // an appeal to A by citizen-simplified in moderation
+	// extra holds what the matrixWorlds of other files made, by name.
+	extra map[string]int64
 }
+
+// The matrix is extended by the files of each feature's pages
+// (matrix_<feature>_test.go), so that features growing in parallel do not
+// edit one table: matrixWorlds build their data into the world after the
+// appeals, matrixTargets turn a route pattern into the path to request,
+// and their init functions add to handlerDecides.
+var (
+	matrixWorlds  []func(t *testing.T, live *webtest.Live, w *world)
+	matrixTargets = map[string]func(w world) string{}
+)
 
 const castPassword = "пароль для матрицы доступа"
 
@@ -224,6 +236,9 @@ func testPNG(t testing.TB) []byte {
 // target is the path the matrix requests for a route pattern: wildcards
 // name the world's own things, so org-scoped rules have something to decide.
 func (w world) target(pattern string) string {
+	if f, ok := matrixTargets[pattern]; ok {
+		return f(w)
+	}
 	a := strconv.FormatInt(w.a.ID, 10)
 	switch pattern {
 	case "/{$}":
@@ -407,6 +422,10 @@ func TestAuthorisationMatrix(t *testing.T) {
 		live := webtest.StartLive(t, dsn)
 		w := buildWorld(t, live)
 		w.fileAppeals(t, live)
+		w.extra = map[string]int64{}
+		for _, build := range matrixWorlds {
+			build(t, live, &w)
+		}
 		routes := live.App.Web.Routes()
 		// Signing out ends the cast's sessions: it goes last.
 		sort.SliceStable(routes, func(i, j int) bool {

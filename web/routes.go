@@ -119,6 +119,11 @@ func (s *Server) routeTable() []Route {
 	routes = append(routes, s.mapRoutes()...)         // the public map and pages: routes_map.go
 	routes = append(routes, s.open311Routes()...)     // Open311 GeoReport v2: routes_open311.go
 	routes = append(routes, s.analyticsRoutes()...)   // analytics for the region: routes_analytics.go
+	routes = append(routes, s.catalogRoutes()...)     // the service catalogue and search: routes_catalog.go
+	routes = append(routes, s.applyRoutes()...)       // applying for a service, drafts, my applications: routes_apply.go
+	routes = append(routes, s.instantRoutes()...)     // instant services: routes_instant.go
+	routes = append(routes, s.complaintRoutes()...)   // pre-trial complaints: routes_complaints.go
+	routes = append(routes, s.ratingRoutes()...)      // quality ratings and their dashboards: routes_ratings.go
 	if s.cfg.DemoMailbox {
 		// Anyone may read it: that is what makes it a demo. It never
 		// exists in a production route table.

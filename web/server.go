@@ -136,6 +136,11 @@ type Deps struct {
 	Channels      ChannelPrefs  // the notification channels a citizen chose
 	Webhooks      Webhooks      // webhook subscriptions of organisations
 	Appeals       Appeals       // the feedback platform: appeals, map, Open311, analytics
+	Services      Services      // the service catalogue: cards, agencies, situations, search
+	Applications  Applications  // applying for services: drafts, forms, my applications
+	Instant       Instant       // instant services
+	Complaints    Complaints    // pre-trial complaints
+	Ratings       Ratings       // quality ratings
 
 	Now func() time.Time // clock; nil is time.Now
 }

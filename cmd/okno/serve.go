@@ -127,6 +127,9 @@ func loadDemo(ctx context.Context, env *Env, a *app.App) error {
 	if err := demo.LoadCases(ctx, a.DB, a.Cases, a.Appeals); err != nil {
 		return fmt.Errorf("demo cases: %w", err)
 	}
+	if err := demo.LoadCatalog(ctx, a.Services, a.Orgs); err != nil {
+		return fmt.Errorf("demo catalogue: %w", err)
+	}
 	if loaded {
 		fmt.Fprintln(env.Stdout, "Демо-данные Санкт-Петербурга загружены.")
 	}
