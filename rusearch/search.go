@@ -278,6 +278,54 @@ func (ix *Index) typos(w qword) []candidate {
 			}
 		}
 	}
+	if len(out) == 0 && n <= maxSurfaceTypo {
+		out = ix.surfaceTypos(w)
+	}
+	return out
+}
+
+// maxSurfaceTypo bounds the words surfaceTypos tries (its cost grows with
+// the alphabet times the length).
+const maxSurfaceTypo = 14
+
+// russianLetters are the letters a typo may put in a word's place.
+var russianLetters = []rune("абвгдежзийклмнопрстуфхцчшщъыьэюя")
+
+// surfaceTypos finds a term one edit away from the word as typed rather
+// than from its stem. The stemmer strips an ending only after the word's
+// first vowel, so a typo in that vowel leaves the ending on ("штрвфы"
+// stems to itself, two edits from "штраф"): substituting, deleting or
+// swapping one letter and stemming again finds "штрафы" → "штраф". It
+// runs only when the stem has no neighbour, so its cost (about 35 stems
+// per letter) is paid by misspelt words alone.
+func (ix *Index) surfaceTypos(w qword) []candidate {
+	r := []rune(w.word)
+	var out []candidate
+	seen := map[int32]bool{}
+	try := func(e []rune) {
+		t, ok := ix.terms[rutext.Stem(string(e))]
+		if ok && !seen[t] && len(out) < maxFuzzy {
+			seen[t] = true
+			out = append(out, candidate{t, 1})
+		}
+	}
+	e := make([]rune, 0, len(r))
+	for i := range r {
+		e = append(append(e[:0], r[:i]...), r[i+1:]...)
+		try(e)
+		if i+1 < len(r) {
+			e = append(e[:0], r...)
+			e[i], e[i+1] = e[i+1], e[i]
+			try(e)
+		}
+		for _, c := range russianLetters {
+			if c != r[i] {
+				e = append(e[:0], r...)
+				e[i] = c
+				try(e)
+			}
+		}
+	}
 	return out
 }
 

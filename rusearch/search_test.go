@@ -41,6 +41,7 @@ var queries = []struct {
 	{"typo", "удостоверение многодетой семьи", "large-family"},
 	{"typo", "перепланирвока", "redevelopment"},
 	{"typo", "штарфы гибдд", "fines"},
+	{"typo in the vowel the stemmer keys on", "штрвфы", "fines"},
 	{"typo", "субсидя на оплату жилья", "housing-subsidy"},
 	{"typo", "регистарция ип", "sole-trader"},
 	// Wrong keyboard layout.
