@@ -9,7 +9,7 @@ import (
 
 // openCatalog builds the service catalogue and loads its search index.
 func (a *App) openCatalog(ctx context.Context) error {
-	a.Services = catalog.New(catalog.Deps{DB: a.DB, Audit: a.Audit, Orgs: a.Orgs, Blobs: a.Blobs, Logger: a.log, Now: a.cfg.Now})
+	a.Services = catalog.New(catalog.Deps{DB: a.DB, Audit: a.Audit, Orgs: a.Orgs, Admins: a.Orgs, Blobs: a.Blobs, Logger: a.log, Now: a.cfg.Now})
 	if err := a.Services.Load(ctx); err != nil {
 		return fmt.Errorf("loading the service catalogue: %w", err)
 	}

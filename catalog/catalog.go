@@ -16,22 +16,18 @@ package catalog
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"log/slog"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/okno/okno"
 	"github.com/okno/okno/audit"
 	"github.com/okno/okno/blob"
-	"github.com/okno/okno/formdecl"
 	"github.com/okno/okno/identity"
 	"github.com/okno/okno/org"
 	"github.com/okno/okno/sqldb"
 )
-
-// errTODO marks a contract not implemented yet. It is removed when the
-// package is built.
-var errTODO = errors.New("catalog: not implemented")
 
 // Text is a text in the product's languages: "ru" always, "en" when
 // written. In falls back to Russian.
@@ -268,11 +264,18 @@ type Auditor interface {
 	Append(ctx context.Context, tx *sqldb.Tx, e audit.Entry) (int64, error)
 }
 
+// Admins says who may edit the catalogue: the region's administrators
+// (and okno.System, for loaders); *org.Service implements it.
+type Admins interface {
+	CanAdministerRegion(ctx context.Context, actor okno.Actor) (bool, error)
+}
+
 // Deps is what the catalogue is built from.
 type Deps struct {
 	DB     *sqldb.DB
 	Audit  Auditor
 	Orgs   Orgs
+	Admins Admins   // nil: only okno.System may edit
 	Blobs  *blob.FS // owners' photos
 	Logger *slog.Logger
 	Now    func() time.Time
@@ -280,103 +283,40 @@ type Deps struct {
 
 // Catalog is the catalogue. (Service is the domain's word for a public
 // service — a card — so the feature's type takes the package's name.)
+//
+// Lists and searches read an in-memory view of the published catalogue
+// (view.go), rebuilt from the database after every edit, so that they give
+// the same answers on SQLite and PostgreSQL; cards are read from the
+// database.
 type Catalog struct {
 	d Deps
+
+	mu    sync.Mutex // serialises rebuilding the view
+	view  atomic.Pointer[view]
+	stale atomic.Bool // an edit committed since the view was built
+
+	forms forms // parsed form declarations, by service code
+	dirs  dirs  // directory values, by directory code
 }
 
 // New returns the catalogue. Call Load before serving searches.
-func New(d Deps) *Catalog { return &Catalog{d: d} }
-
-// Load reads the published catalogue and builds the search index and the
-// parsed forms; Put and the other edits rebuild what they change.
-func (s *Catalog) Load(ctx context.Context) error { return nil }
-
-// Put creates a service or updates the one with its code (administrators
-// of the region): it checks the card, the organisations, the process and
-// the form declaration, and records the change in the audit log.
-func (s *Catalog) Put(ctx context.Context, actor okno.Actor, in Service) (Service, error) {
-	return Service{}, errTODO
+func New(d Deps) *Catalog {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.Logger == nil {
+		d.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Catalog{d: d}
 }
 
-// PutCategory creates or updates a category by code.
-func (s *Catalog) PutCategory(ctx context.Context, actor okno.Actor, c Category) error {
-	return errTODO
+// Load reads the published catalogue and builds the lists and the search
+// index, forgetting cached forms and directories (they are read again when
+// first asked for); edits mark what they change.
+func (s *Catalog) Load(ctx context.Context) error {
+	s.forms.reset()
+	s.dirs.reset()
+	s.stale.Store(true)
+	_, err := s.current(ctx)
+	return err
 }
-
-// PutSituation creates or updates a life situation by code.
-func (s *Catalog) PutSituation(ctx context.Context, actor okno.Actor, st Situation) error {
-	return errTODO
-}
-
-// PutOffice creates an office (ID 0) or updates one.
-func (s *Catalog) PutOffice(ctx context.Context, actor okno.Actor, o Office) (Office, error) {
-	return Office{}, errTODO
-}
-
-// PutDirectory creates or replaces a directory by code.
-func (s *Catalog) PutDirectory(ctx context.Context, actor okno.Actor, d Directory) error {
-	return errTODO
-}
-
-// SetOwnerPhoto stores the photo of a service's responsible person
-// (JPEG or PNG, checked by content and size).
-func (s *Catalog) SetOwnerPhoto(ctx context.Context, actor okno.Actor, code string, photo []byte) error {
-	return errTODO
-}
-
-// OwnerPhoto returns the photo of a service's responsible person and its
-// content type.
-func (s *Catalog) OwnerPhoto(ctx context.Context, code string) ([]byte, string, error) {
-	return nil, "", errTODO
-}
-
-// Get returns a published service by code.
-func (s *Catalog) Get(ctx context.Context, code string) (Service, error) { return Service{}, errTODO }
-
-// ByID returns a service by ID, published or not.
-func (s *Catalog) ByID(ctx context.Context, id int64) (Service, error) { return Service{}, errTODO }
-
-// List returns published services matching q, by title.
-func (s *Catalog) List(ctx context.Context, q Query) (Page[Summary], error) {
-	return Page[Summary]{}, errTODO
-}
-
-// Search finds published services for a query as people type it; q's
-// filters (level, recipient, category) narrow the results.
-func (s *Catalog) Search(ctx context.Context, text string, q Query, limit int) ([]Hit, error) {
-	return nil, errTODO
-}
-
-// Categories returns the categories in order.
-func (s *Catalog) Categories(ctx context.Context) ([]Category, error) { return nil, errTODO }
-
-// Situations returns the life situations in order.
-func (s *Catalog) Situations(ctx context.Context) ([]Situation, error) { return nil, errTODO }
-
-// Situation returns a life situation and its published services in order.
-func (s *Catalog) Situation(ctx context.Context, code string) (Situation, []Summary, error) {
-	return Situation{}, nil, errTODO
-}
-
-// Agency returns an organisation's card.
-func (s *Catalog) Agency(ctx context.Context, orgID int64) (Agency, error) { return Agency{}, errTODO }
-
-// Offices returns offices by ID, in the order asked.
-func (s *Catalog) Offices(ctx context.Context, ids []int64) ([]Office, error) { return nil, errTODO }
-
-// Decl returns a service's parsed form declaration (cached).
-func (s *Catalog) Decl(ctx context.Context, code string) (*formdecl.Decl, error) { return nil, errTODO }
-
-// Directory returns a directory by code.
-func (s *Catalog) Directory(ctx context.Context, code string) (Directory, error) {
-	return Directory{}, errTODO
-}
-
-// Has reports whether value is in a directory: formdecl.Directories.
-func (s *Catalog) Has(ctx context.Context, directory, value string) (bool, error) {
-	return false, errTODO
-}
-
-// OwnedBy returns the codes of the services whose responsible person is
-// the staff member userID (the owner's dashboard).
-func (s *Catalog) OwnedBy(ctx context.Context, userID int64) ([]string, error) { return nil, errTODO }

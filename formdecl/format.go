@@ -65,6 +65,10 @@ func checkFormat(format, x string) string {
 		_, err = ruid.Passport(x)
 	case "phone-ru":
 		_, err = ruid.Phone(x)
+	case "file":
+		if !fileRef(x) {
+			return "formdecl.file_ref"
+		}
 	}
 	if err == nil {
 		return ""
@@ -79,4 +83,33 @@ func checkFormat(format, x string) string {
 		}
 	}
 	return "formdecl.format"
+}
+
+// maxFileRef bounds a file reference: the application stores an
+// attachment's short ID there, never a name or a path.
+const maxFileRef = 64
+
+// fileRef reports whether x can be a reference to an attached document:
+// 1 to 64 characters of [A-Za-z0-9_-], so it cannot smuggle a path, a URL or
+// markup into the data.
+func fileRef(x string) bool {
+	if x == "" || len(x) > maxFileRef {
+		return false
+	}
+	for i := 0; i < len(x); i++ {
+		c := x[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// requiredKey is the message for a required field left unanswered: a file
+// field asks for the document to be attached rather than "filled in".
+func requiredKey(s *Schema) string {
+	if s.isFile() {
+		return "formdecl.file_required"
+	}
+	return "formdecl.required"
 }

@@ -47,6 +47,13 @@ type Schema struct {
 	allOf, anyOf, oneOf []*Schema
 	ifS, thenS, elseS   *Schema
 	directory, prefill  string
+
+	// Annotations for the page that renders the field (see info.go).
+	hint, hintEn   string   // x-hint / x-hint-en, else description
+	descr, descrEn string   // description / x-description-en
+	accept         []string // x-accept: content types a file field takes
+	maxBytes       int64    // x-max-bytes: the largest file, 0 when not set
+	widget         string   // x-widget
 }
 
 // Property returns the schema of an object's property (following $ref), or nil.
@@ -90,7 +97,17 @@ var knownFormats = map[string]bool{
 	"date": true, "date-time": true, "email": true, "uri": true,
 	"snils": true, "inn": true, "inn10": true, "inn12": true, "ogrn": true,
 	"ogrnip": true, "passport-rf": true, "phone-ru": true,
+	"file": true, // a reference to an attached document (see checkFormat)
 }
+
+// Limits of the file keywords: a declaration cannot ask the server to take
+// more than this in one document, nor list more content types.
+const (
+	MaxFileBytes = 20 << 20
+	maxAccept    = 20
+)
+
+var knownWidgets = []string{"textarea", "radio", "checkboxes", "select"}
 
 // compiler turns a decoded declaration into Schema nodes, collecting every
 // problem with its JSON pointer instead of stopping at the first.
@@ -188,6 +205,14 @@ func (c *compiler) keyword(s *Schema, k string, v any, ptr string, depth int) {
 			s.Title = str
 		case "x-title-en":
 			s.TitleEn = str
+		case "x-hint":
+			s.hint = str
+		case "x-hint-en":
+			s.hintEn = str
+		case "description":
+			s.descr = str
+		case "x-description-en":
+			s.descrEn = str
 		}
 	case "$schema", "$id", "default", "examples":
 		// annotations: accepted, not used
@@ -361,6 +386,34 @@ func (c *compiler) keyword(s *Schema, k string, v any, ptr string, depth int) {
 		s.thenS = c.compile(v, ptr, depth+1)
 	case "else":
 		s.elseS = c.compile(v, ptr, depth+1)
+	case "x-accept":
+		arr, ok := v.([]any)
+		if !ok || len(arr) == 0 || len(arr) > maxAccept {
+			c.fail(ptr, "formdecl.decl_want_strings")
+			return
+		}
+		for _, e := range arr {
+			str, ok := e.(string)
+			if !ok || str == "" || len(str) > 100 || !strings.Contains(str, "/") {
+				c.fail(ptr, "formdecl.decl_want_strings")
+				return
+			}
+			s.accept = append(s.accept, str)
+		}
+	case "x-max-bytes":
+		n, ok := count(v)
+		if !ok || n == 0 || n > MaxFileBytes {
+			c.fail(ptr, "formdecl.decl_max_bytes", MaxFileBytes>>20)
+			return
+		}
+		s.maxBytes = int64(n)
+	case "x-widget":
+		str, _ := v.(string)
+		if !slices.Contains(knownWidgets, str) {
+			c.fail(ptr, "formdecl.decl_bad_widget")
+			return
+		}
+		s.widget = str
 	case "x-directory", "x-prefill":
 		str, ok := v.(string)
 		if !ok || str == "" || len(str) > 100 {

@@ -382,7 +382,7 @@ func (vr *validator) checkObject(s *Schema, x map[string]any, p place) {
 			cs = &Schema{}
 		}
 		if v, ok := x[name]; !ok || unanswered(cs, v) {
-			vr.add(p.child(name, cs), "formdecl.required")
+			vr.add(p.child(name, cs), requiredKey(cs))
 		}
 	}
 	for _, name := range s.propOrder {
