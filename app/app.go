@@ -25,6 +25,7 @@ import (
 
 	"github.com/okno/okno/appeal"
 	"github.com/okno/okno/application"
+	"github.com/okno/okno/appointment"
 	"github.com/okno/okno/audit"
 	"github.com/okno/okno/blob"
 	"github.com/okno/okno/calendar"
@@ -107,6 +108,8 @@ type App struct {
 	Instant      *instant.Service
 	Complaints   *complaint.Service
 	Ratings      *rating.Service
+	// Issue 6.
+	Appointments *appointment.Service
 	Mailbox      *notify.Mailbox // nil unless DemoMailbox
 	Web          *web.Server
 }
@@ -187,7 +190,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	if err := a.openAppeals(ctx); err != nil {
 		return nil, err
 	}
-	for _, open := range []func(context.Context) error{a.openCatalog, a.openApplications, a.openInstant, a.openComplaints} {
+	for _, open := range []func(context.Context) error{a.openCatalog, a.openApplications, a.openInstant, a.openComplaints, a.openAppointments} {
 		if err := open(ctx); err != nil {
 			return nil, err
 		}
@@ -258,6 +261,9 @@ func (a *App) Run(ctx context.Context, ln net.Listener) error {
 		return err
 	}
 	if err := a.scheduleAppeals(ctx); err != nil {
+		return err
+	}
+	if err := a.Outbox.Every(ctx, appointment.PruneTopic, appointmentPruneEvery); err != nil {
 		return err
 	}
 	var wg sync.WaitGroup

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/okno/okno"
+	"github.com/okno/okno/appointment"
 	"github.com/okno/okno/blob"
 	"github.com/okno/okno/calendar"
 	"github.com/okno/okno/casework"
@@ -52,7 +53,7 @@ func (a *App) openCasework(ctx context.Context, router *notify.Router) error {
 	if err != nil {
 		return err
 	}
-	tmpl, err := notify.LoadTemplates(notify.TemplateFiles(), caseTemplates)
+	tmpl, err := notify.LoadTemplates(notify.TemplateFiles(), caseTemplates, appointment.TemplateFiles())
 	if err != nil {
 		return err
 	}
