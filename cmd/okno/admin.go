@@ -13,6 +13,7 @@ import (
 	"github.com/okno/okno/audit"
 	"github.com/okno/okno/geo"
 	"github.com/okno/okno/identity"
+	"github.com/okno/okno/instant"
 	"github.com/okno/okno/notify"
 	"github.com/okno/okno/sqldb"
 )
@@ -122,7 +123,7 @@ func cmdKeysRotate(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer a.Close()
-	cols := append(identity.SealedColumns(), notify.SealedColumns()...)
+	cols := append(append(identity.SealedColumns(), notify.SealedColumns()...), instant.SealedColumns()...)
 	rep, err := a.Keys.Rotate(ctx, a.DB, cols)
 	if err != nil {
 		return err
