@@ -23,6 +23,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/okno/okno/accrual"
 	"github.com/okno/okno/appeal"
 	"github.com/okno/okno/application"
 	"github.com/okno/okno/appointment"
@@ -110,6 +111,7 @@ type App struct {
 	Ratings      *rating.Service
 	// Issue 6.
 	Appointments *appointment.Service
+	Accruals     *accrual.Service
 	Mailbox      *notify.Mailbox // nil unless DemoMailbox
 	Web          *web.Server
 }
@@ -190,7 +192,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	if err := a.openAppeals(ctx); err != nil {
 		return nil, err
 	}
-	for _, open := range []func(context.Context) error{a.openCatalog, a.openApplications, a.openInstant, a.openComplaints, a.openAppointments} {
+	for _, open := range []func(context.Context) error{a.openCatalog, a.openApplications, a.openInstant, a.openComplaints, a.openAppointments, a.openAccruals} {
 		if err := open(ctx); err != nil {
 			return nil, err
 		}

@@ -10,12 +10,14 @@ import (
 	"strings"
 
 	"github.com/okno/okno"
+	"github.com/okno/okno/accrual"
 	"github.com/okno/okno/audit"
 	"github.com/okno/okno/geo"
 	"github.com/okno/okno/identity"
 	"github.com/okno/okno/instant"
 	"github.com/okno/okno/notify"
 	"github.com/okno/okno/sqldb"
+	"github.com/okno/okno/vault"
 )
 
 func cmdMigrate(ctx context.Context, env *Env, args []string) error {
@@ -123,7 +125,10 @@ func cmdKeysRotate(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer a.Close()
-	cols := append(append(identity.SealedColumns(), notify.SealedColumns()...), instant.SealedColumns()...)
+	cols := identity.SealedColumns()
+	for _, more := range [][]vault.Column{notify.SealedColumns(), instant.SealedColumns(), accrual.SealedColumns()} {
+		cols = append(cols, more...)
+	}
 	rep, err := a.Keys.Rotate(ctx, a.DB, cols)
 	if err != nil {
 		return err

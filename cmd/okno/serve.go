@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/okno/okno"
+	"github.com/okno/okno/accrual"
 	"github.com/okno/okno/app"
 	"github.com/okno/okno/demo"
 	"github.com/okno/okno/identity"
@@ -129,6 +130,16 @@ func loadDemo(ctx context.Context, env *Env, a *app.App) error {
 	}
 	if err := demo.LoadCatalog(ctx, a.Services, a.Orgs); err != nil {
 		return fmt.Errorf("demo catalogue: %w", err)
+	}
+	var petr int64
+	if err := a.DB.QueryRowContext(ctx, `SELECT id FROM users WHERE kind = 'citizen' AND display_name = ?`, "Пётр Петров").Scan(&petr); err != nil {
+		return fmt.Errorf("demo fines: the demo driver: %w", err)
+	}
+	// The demo's issuers are known to this loader whether or not the
+	// running app accepts them (a demo started by another command).
+	fines := accrual.New(accrual.Deps{DB: a.DB, Sealer: a.Keys, Audit: a.Audit, Sources: demo.DemoFineSources()})
+	if err := demo.LoadDemoFines(ctx, fines, petr, time.Now()); err != nil {
+		return fmt.Errorf("demo fines: %w", err)
 	}
 	if loaded {
 		fmt.Fprintln(env.Stdout, "Демо-данные Санкт-Петербурга загружены.")
