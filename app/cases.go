@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/okno/okno"
+	"github.com/okno/okno/application"
 	"github.com/okno/okno/appointment"
 	"github.com/okno/okno/blob"
 	"github.com/okno/okno/calendar"
@@ -79,6 +80,8 @@ func (a *App) openCasework(ctx context.Context, router *notify.Router) error {
 		DB: a.DB, Sealer: a.Keys, Audit: a.Audit, Outbox: a.Outbox,
 		Processes: a.Processes, Calendars: a.Calendar, Orgs: a.Orgs, Blobs: a.Blobs,
 		Notices: a.Notices, Webhooks: a.Webhooks, Logger: a.log, Now: cfg.Now,
+		// A submitted application brings all its documents in one call.
+		Limits: casework.Limits{MaxFilesPerCall: application.MaxFiles},
 	})
 	a.Cases.Register(a.Outbox)
 	return nil

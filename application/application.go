@@ -10,11 +10,16 @@
 // Submitting is one transaction: the case, its timeline and audit entry,
 // the consent, the draft marked submitted and the outbox messages commit
 // together; a retried or double-clicked submit returns the first case.
+//
+// Answers and file names are personal data: they are sealed at rest
+// (bound to their rows), and the package never logs them nor puts them in
+// audit entries, which commit to a draft's ID, service and version only.
+// It decides who may touch a draft (its owner; anyone else learns nothing,
+// not even that it exists) and never reaches the web: pages call it.
 package application
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"time"
 
@@ -25,12 +30,9 @@ import (
 	"github.com/okno/okno/catalog"
 	"github.com/okno/okno/formdecl"
 	"github.com/okno/okno/identity"
-	"github.com/okno/okno/outbox"
+	"github.com/okno/okno/process"
 	"github.com/okno/okno/sqldb"
 )
-
-// errTODO marks a contract not implemented yet.
-var errTODO = errors.New("application: not implemented")
 
 // Draft is an application being filled in.
 type Draft struct {
@@ -111,11 +113,22 @@ type Catalogue interface {
 	Has(ctx context.Context, directory, value string) (bool, error)
 }
 
-// Cases is what applications need of the case engine.
+// Cases is what applications need of the case engine; *casework.Service
+// implements it.
 type Cases interface {
 	Prepare(ctx context.Context, actor okno.Actor, in casework.NewCase) (*casework.Prepared, error)
 	OpenPreparedTx(ctx context.Context, tx *sqldb.Tx, p *casework.Prepared) (casework.Case, error)
-	Mine(ctx context.Context, actor okno.Actor, after string, limit int) (casework.Page[casework.CitizenItem], error)
+	// Get returns the case a submitted draft made, for a repeated submit.
+	Get(ctx context.Context, actor okno.Actor, id int64) (casework.Case, error)
+	// Definition gives the process version of a case: the states' titles
+	// and which of them wait for the citizen ("Мои заявки").
+	Definition(ctx context.Context, c casework.Case) (process.Version, error)
+}
+
+// Auditor appends to the audit log in the caller's transaction;
+// *audit.Log implements it.
+type Auditor interface {
+	Append(ctx context.Context, tx *sqldb.Tx, e audit.Entry) (int64, error)
 }
 
 // Profiles gives the citizen's profile for prefilling and the assurance
@@ -129,8 +142,7 @@ type Deps struct {
 	DB       *sqldb.DB
 	Keys     casework.Sealer // personal data at rest: draft data, file names
 	Blobs    *blob.FS        // drafts' documents
-	Audit    *audit.Log
-	Outbox   *outbox.Queue
+	Audit    Auditor
 	Catalog  Catalogue
 	Cases    Cases
 	Profiles Profiles
@@ -144,63 +156,15 @@ type Service struct {
 }
 
 // New returns the service.
-func New(d Deps) *Service { return &Service{d: d} }
-
-// Start opens a draft of a service for a citizen, prefilled from their
-// profile; a citizen below the service's assurance level is refused
-// (code forbidden, key application.assurance).
-func (s *Service) Start(ctx context.Context, actor okno.Actor, service string) (Draft, error) {
-	return Draft{}, errTODO
+func New(d Deps) *Service {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.Logger == nil {
+		d.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Service{d: d}
 }
 
-// Draft returns one of the citizen's drafts.
-func (s *Service) Draft(ctx context.Context, actor okno.Actor, id int64) (Draft, error) {
-	return Draft{}, errTODO
-}
-
-// Save merges the answers of one page into a draft and stores it whatever
-// they are (values are never cleared); it returns the problems of that
-// page's fields for the page to show.
-func (s *Service) Save(ctx context.Context, actor okno.Actor, id, version int64, page string, answers map[string]any) (Draft, []formdecl.FieldError, error) {
-	return Draft{}, nil, errTODO
-}
-
-// Check validates the whole draft for the check-your-answers page.
-func (s *Service) Check(ctx context.Context, actor okno.Actor, id int64) (Draft, []formdecl.FieldError, error) {
-	return Draft{}, nil, errTODO
-}
-
-// Attach stores a document for a file field of a draft and puts its Ref
-// into the data at pointer (appending for a field holding several).
-func (s *Service) Attach(ctx context.Context, actor okno.Actor, id int64, pointer, name string, content []byte) (File, error) {
-	return File{}, errTODO
-}
-
-// Detach removes a document from a draft and its reference from the data.
-func (s *Service) Detach(ctx context.Context, actor okno.Actor, id, fileID int64) error {
-	return errTODO
-}
-
-// ReadFile returns a draft's document and its content.
-func (s *Service) ReadFile(ctx context.Context, actor okno.Actor, id, fileID int64) (File, []byte, error) {
-	return File{}, nil, errTODO
-}
-
-// Delete removes a draft that was not submitted.
-func (s *Service) Delete(ctx context.Context, actor okno.Actor, id int64) error { return errTODO }
-
-// Submit validates the draft in full and opens the application's case.
-func (s *Service) Submit(ctx context.Context, actor okno.Actor, in Submission) (casework.Case, error) {
-	return casework.Case{}, errTODO
-}
-
-// Mine returns the citizen's drafts and applications, newest first.
-func (s *Service) Mine(ctx context.Context, actor okno.Actor, after string, limit int) (Page[Item], error) {
-	return Page[Item]{}, errTODO
-}
-
-// ServiceOf returns the catalogue service an application's case was
-// opened for (code not_found for cases that are not applications).
-func (s *Service) ServiceOf(ctx context.Context, caseID int64) (catalog.Service, error) {
-	return catalog.Service{}, errTODO
-}
+// now is the service's clock in the form tables store.
+func (s *Service) now() time.Time { return sqldb.Now(s.d.Now()) }

@@ -101,9 +101,11 @@ var knownFormats = map[string]bool{
 }
 
 // Limits of the file keywords: a declaration cannot ask the server to take
-// more than this in one document, nor list more content types.
+// more than this in one document, nor list more content types. The bound
+// is the case engine's per-file limit (casework.DefaultLimits), which a
+// submitted application's documents must pass.
 const (
-	MaxFileBytes = 20 << 20
+	MaxFileBytes = 10 << 20
 	maxAccept    = 20
 )
 
