@@ -42,6 +42,7 @@ import (
 	"github.com/okno/okno/notify"
 	"github.com/okno/okno/org"
 	"github.com/okno/okno/outbox"
+	"github.com/okno/okno/payment"
 	"github.com/okno/okno/process"
 	"github.com/okno/okno/rating"
 	"github.com/okno/okno/sqldb"
@@ -70,6 +71,9 @@ type Config struct {
 	// MapTileURL and MapAttribution configure the public map's tiles (see
 	// web.Config).
 	MapTileURL, MapAttribution string
+	// PaymentURL and PaymentSecretFile connect a payment provider (okno
+	// paydemo in the demo); empty: payments are not taken.
+	PaymentURL, PaymentSecretFile string
 	// TimeZone is the region's time zone for deadlines ("" is Europe/Moscow).
 	TimeZone string
 	Workers  int
@@ -112,7 +116,8 @@ type App struct {
 	// Issue 6.
 	Appointments *appointment.Service
 	Accruals     *accrual.Service
-	Mailbox      *notify.Mailbox // nil unless DemoMailbox
+	Payments     *payment.Service // nil when no provider is configured
+	Mailbox      *notify.Mailbox  // nil unless DemoMailbox
 	Web          *web.Server
 }
 
@@ -192,7 +197,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	if err := a.openAppeals(ctx); err != nil {
 		return nil, err
 	}
-	for _, open := range []func(context.Context) error{a.openCatalog, a.openApplications, a.openInstant, a.openComplaints, a.openAppointments, a.openAccruals} {
+	for _, open := range []func(context.Context) error{a.openCatalog, a.openApplications, a.openInstant, a.openComplaints, a.openAppointments, a.openAccruals, a.openPayments} {
 		if err := open(ctx); err != nil {
 			return nil, err
 		}

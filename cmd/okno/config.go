@@ -38,6 +38,8 @@ type Config struct {
 	BaseURL        string
 	MapTiles       string
 	MapAttribution string
+	PaymentURL     string
+	PaymentSecret  string
 	ShutdownGrace  time.Duration
 }
 
@@ -79,6 +81,12 @@ func settings() []setting {
 		}},
 		{"map-attribution", "attribution of the map tiles' provider", func(fs *flag.FlagSet, c *Config) {
 			fs.StringVar(&c.MapAttribution, "map-attribution", c.MapAttribution, "")
+		}},
+		{"payment-url", "the payment provider's API address, e.g. http://127.0.0.1:8099 for okno paydemo; empty: no payments", func(fs *flag.FlagSet, c *Config) {
+			fs.StringVar(&c.PaymentURL, "payment-url", c.PaymentURL, "")
+		}},
+		{"payment-secret-file", "file with the secret shared with the payment provider (its API token and notification signing key)", func(fs *flag.FlagSet, c *Config) {
+			fs.StringVar(&c.PaymentSecret, "payment-secret-file", c.PaymentSecret, "")
 		}},
 		{"shutdown-grace", "how long to wait for requests and jobs to finish on shutdown", func(fs *flag.FlagSet, c *Config) {
 			fs.DurationVar(&c.ShutdownGrace, "shutdown-grace", c.ShutdownGrace, "")
@@ -215,6 +223,12 @@ func (c Config) Validate() error {
 		if c.SMPPSystemID == "" {
 			p = append(p, "smpp-system-id is needed with smpp-addr")
 		}
+	}
+	if c.PaymentURL != "" && !strings.HasPrefix(c.PaymentURL, "https://") && !strings.HasPrefix(c.PaymentURL, "http://") {
+		p = append(p, fmt.Sprintf("payment-url %q must start with https:// (or http:// for a local provider)", c.PaymentURL))
+	}
+	if (c.PaymentURL == "") != (c.PaymentSecret == "") {
+		p = append(p, "payment-url and payment-secret-file go together")
 	}
 	if c.MapTiles != "" && !strings.HasPrefix(c.MapTiles, "https://") && !strings.HasPrefix(c.MapTiles, "http://") {
 		p = append(p, fmt.Sprintf("map-tiles %q must start with https:// (or http:// for a local tile server)", c.MapTiles))

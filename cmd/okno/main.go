@@ -50,6 +50,7 @@ func commands() map[string]command {
 		"appeals import":     {"import historic appeals: okno appeals import FILE.jsonl[.gz]", cmdAppealsImport},
 		"appeals routing":    {"learn, evaluate or show the routing table: okno appeals routing learn|eval|show [flags]", cmdAppealsRouting},
 		"appeals analytics":  {"analytics over appeals: okno appeals analytics groups|spikes|refresh [flags]", cmdAppealsAnalytics},
+		"paydemo":            {"run the demonstration payment provider (no money moves): okno paydemo --secret-file FILE --notify-url URL [--addr 127.0.0.1:8099] [--chaos]", cmdPaydemo},
 		"fines":              {"fines: okno fines import --source gibdd FILE | generate --count N | bench --count N", cmdFines},
 		"bench":              {"drive a running Okno with load and measure it: okno bench --url URL --key KEY [--target open311|api] [--rate N] [--duration 30s]", cmdBench},
 		"version":            {"print the version", cmdVersion},

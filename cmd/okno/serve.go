@@ -39,6 +39,8 @@ func openApp(ctx context.Context, env *Env, name string, args []string, demoMode
 		BaseURL:            baseURL(cfg),
 		MapTileURL:         cfg.MapTiles,
 		MapAttribution:     cfg.MapAttribution,
+		PaymentURL:         cfg.PaymentURL,
+		PaymentSecretFile:  cfg.PaymentSecret,
 		Workers:            cfg.Workers,
 		Logger:             log,
 	})
