@@ -34,6 +34,11 @@ type cabinetCasePage struct {
 	Actions     []actionLink
 	Form        *actionForm // the chosen action's form; nil until one is chosen
 	Banner      *Banner
+	// An application's case links its service's card; follow-ups are what
+	// other features offer next (a complaint, a rating).
+	ServiceTitle string
+	ServiceURL   string
+	FollowUps    []followUp
 }
 
 // docLink is a document to download.
@@ -190,6 +195,7 @@ func (s *Server) cabinetCaseView(w http.ResponseWriter, r *http.Request, id int6
 		data.Message = askedWith(events, c.State, actor)
 	}
 	data.Actions, data.Form = actionForms(l, c, def, allowed, fs)
+	s.caseApplicationLinks(r, c, &data)
 	switch {
 	case okno.IsCode(fs.Err, okno.ECONFLICT):
 		data.Banner = &Banner{Title: l.T("web.case.conflict"), Body: l.T("web.case.conflict_body")}

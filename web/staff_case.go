@@ -41,6 +41,7 @@ type staffCasePage struct {
 	Lost      string         // a comment written for an action no longer offered
 	Banner    *Banner
 	Appeal    *appealPanel // what an appeal adds (appeal_panel.go); nil for other cases
+	Original  *docLink     // a complaint's original case; nil for other cases
 }
 
 // staffClockBlock is one clock on the case page.
@@ -147,6 +148,11 @@ func (s *Server) renderStaffCase(w http.ResponseWriter, r *http.Request, status 
 	errs := staffSmallForms(l, &data, targets, def, fail)
 	data.Errors = append(data.Errors, errs...)
 	data.Take = takeTarget(a, c, place.staff)
+	if c.Kind == process.KindComplaint && s.deps.Complaints != nil {
+		if o, err := s.deps.Complaints.Original(ctx, a, c.ID); err == nil {
+			data.Original = &docLink{URL: "/staff/cases/" + strconv.FormatInt(o.OriginalCaseID, 10), Name: o.OriginalRef}
+		}
+	}
 	if c.Kind == process.KindAppeal && s.deps.Appeals != nil {
 		p, errs, err := s.appealPanelOf(ctx, l, c, &data, fail)
 		if err != nil {

@@ -40,6 +40,9 @@ func staffTiles(l i18n.Localizer, roles []okno.Role) []tile {
 	if has(okno.RoleSupervisor) || has(okno.RoleController) || has(okno.RoleAdmin) {
 		out = append(out, tile{Title: l.T("web.overdue.title"), Text: l.T("web.overdue.tile_text"), URL: "/staff/overdue"})
 	}
+	if has(okno.RoleSupervisor) || has(okno.RoleController) || has(okno.RoleAdmin) || has(okno.RoleOwner) {
+		out = append(out, tile{Title: l.T("web.quality.title"), Text: l.T("web.staff.tile_quality_text"), URL: "/staff/quality"})
+	}
 	if has(okno.RoleAdmin) {
 		out = append(out,
 			tile{Title: l.T("web.staff.tile_orgs"), Text: l.T("web.staff.tile_orgs_text"), URL: "/admin/organisations"},
