@@ -249,6 +249,9 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		Instant:       a.Instant,
 		Complaints:    a.Complaints,
 		Ratings:       a.Ratings,
+		Accruals:      a.Accruals,
+		Payments:      payments(a.Payments),
+		Appointments:  a.Appointments,
 	})
 	ok = true
 	return a, nil

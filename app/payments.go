@@ -11,6 +11,7 @@ import (
 	"github.com/okno/okno/paydemo"
 	"github.com/okno/okno/payment"
 	"github.com/okno/okno/sqldb"
+	"github.com/okno/okno/web"
 )
 
 // openPayments connects the payment provider when one is configured: the
@@ -50,4 +51,13 @@ func (d accrualPayments) Due(ctx context.Context, uin string, at time.Time) (pay
 func (d accrualPayments) MarkPaidTx(ctx context.Context, tx *sqldb.Tx, uin string, amount int64, ref string) error {
 	_, err := d.s.MarkPaidTx(ctx, tx, uin, amount, ref)
 	return err
+}
+
+// payments gives web a nil interface, not a typed nil, when no provider
+// is configured.
+func payments(p *payment.Service) web.Payments {
+	if p == nil {
+		return nil
+	}
+	return p
 }

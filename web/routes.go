@@ -107,23 +107,26 @@ func (s *Server) routeTable() []Route {
 		{Pattern: "/", Access: Public(), Handler: s.notFound},
 	}
 	routes = append(routes, s.levelRoutes()...)
-	routes = append(routes, s.caseRoutes()...)        // the back office: routes_cases.go
-	routes = append(routes, s.citizenCaseRoutes()...) // my cases: routes_citizen_cases.go
-	routes = append(routes, s.caseAPIRoutes()...)     // the case API: routes_api_cases.go
-	routes = append(routes, s.calendarRoutes()...)    // routes_calendar.go
-	routes = append(routes, s.processRoutes()...)     // routes_process.go
-	routes = append(routes, s.webhookRoutes()...)     // routes_webhooks.go
-	routes = append(routes, s.appealRoutes()...)      // submitting and working appeals: routes_appeals.go
-	routes = append(routes, s.appealAdminRoutes()...) // the routing table and taxonomy: routes_appeal_admin.go
-	routes = append(routes, s.appealAPIRoutes()...)   // the appeals API: routes_api_appeals.go
-	routes = append(routes, s.mapRoutes()...)         // the public map and pages: routes_map.go
-	routes = append(routes, s.open311Routes()...)     // Open311 GeoReport v2: routes_open311.go
-	routes = append(routes, s.analyticsRoutes()...)   // analytics for the region: routes_analytics.go
-	routes = append(routes, s.catalogRoutes()...)     // the service catalogue and search: routes_catalog.go
-	routes = append(routes, s.applyRoutes()...)       // applying for a service, drafts, my applications: routes_apply.go
-	routes = append(routes, s.instantRoutes()...)     // instant services: routes_instant.go
-	routes = append(routes, s.complaintRoutes()...)   // pre-trial complaints: routes_complaints.go
-	routes = append(routes, s.ratingRoutes()...)      // quality ratings and their dashboards: routes_ratings.go
+	routes = append(routes, s.caseRoutes()...)         // the back office: routes_cases.go
+	routes = append(routes, s.citizenCaseRoutes()...)  // my cases: routes_citizen_cases.go
+	routes = append(routes, s.caseAPIRoutes()...)      // the case API: routes_api_cases.go
+	routes = append(routes, s.calendarRoutes()...)     // routes_calendar.go
+	routes = append(routes, s.processRoutes()...)      // routes_process.go
+	routes = append(routes, s.webhookRoutes()...)      // routes_webhooks.go
+	routes = append(routes, s.appealRoutes()...)       // submitting and working appeals: routes_appeals.go
+	routes = append(routes, s.appealAdminRoutes()...)  // the routing table and taxonomy: routes_appeal_admin.go
+	routes = append(routes, s.appealAPIRoutes()...)    // the appeals API: routes_api_appeals.go
+	routes = append(routes, s.mapRoutes()...)          // the public map and pages: routes_map.go
+	routes = append(routes, s.open311Routes()...)      // Open311 GeoReport v2: routes_open311.go
+	routes = append(routes, s.analyticsRoutes()...)    // analytics for the region: routes_analytics.go
+	routes = append(routes, s.catalogRoutes()...)      // the service catalogue and search: routes_catalog.go
+	routes = append(routes, s.applyRoutes()...)        // applying for a service, drafts, my applications: routes_apply.go
+	routes = append(routes, s.instantRoutes()...)      // instant services: routes_instant.go
+	routes = append(routes, s.complaintRoutes()...)    // pre-trial complaints: routes_complaints.go
+	routes = append(routes, s.ratingRoutes()...)       // quality ratings and their dashboards: routes_ratings.go
+	routes = append(routes, s.paymentRoutes()...)      // fines and payments for citizens, the provider's notifications: routes_payments.go
+	routes = append(routes, s.paymentAdminRoutes()...) // accruals, payments, refunds, reconciliation: routes_backoffice_payments.go
+	routes = append(routes, s.appointmentRoutes()...)  // booking visits, queues, schedules: routes_appointments.go
 	if s.cfg.DemoMailbox {
 		// Anyone may read it: that is what makes it a demo. It never
 		// exists in a production route table.

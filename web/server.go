@@ -141,6 +141,9 @@ type Deps struct {
 	Instant       Instant       // instant services
 	Complaints    Complaints    // pre-trial complaints
 	Ratings       Ratings       // quality ratings
+	Accruals      Accruals      // accruals and fines
+	Payments      Payments      // payments through the provider; nil when none is configured
+	Appointments  Appointments  // booking visits to offices
 
 	Now func() time.Time // clock; nil is time.Now
 }
