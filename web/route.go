@@ -21,6 +21,12 @@ type Route struct {
 	Handler HandlerFunc
 	MaxBody int64   // request body limit in bytes; 0 means Config.MaxBodyBytes
 	API     *APIDoc // required for /api/ routes: what OpenAPI says about them
+	// Signed marks an API route whose body is authenticated by a
+	// signature its handler verifies (a payment provider's notification,
+	// an issuer's push of fines): senders are programs without cookies,
+	// so a cross-site form has nothing to borrow and CSRF does not apply.
+	// The handler must act on nothing but what the signature covers.
+	Signed bool
 }
 
 // String names the route as ServeMux sees it, e.g. "GET /healthz".
@@ -58,6 +64,9 @@ func routeProblems(routes []Route) []string {
 		}
 		if rt.IsAPI() && rt.API == nil {
 			out = append(out, name+": API route without APIDoc")
+		}
+		if rt.Signed && (!rt.IsAPI() || rt.Method != http.MethodPost) {
+			out = append(out, name+": a signed route must be a POST under "+apiPrefix)
 		}
 		if !rt.IsAPI() && rt.API != nil {
 			out = append(out, name+": APIDoc on a route outside "+apiPrefix)
