@@ -133,6 +133,12 @@ func (s *Service) Import(ctx context.Context, r io.Reader, opts ImportOptions) (
 		m.read(readCtx, in, batches)
 	}()
 	for b := range batches {
+		if err == nil {
+			// Stopped between batches: what the reader sent after is not
+			// stored, and the caller learns the import was cut short even
+			// when the rest holds nothing to store.
+			err = ctx.Err()
+		}
 		rep.Read += b.read
 		for _, p := range b.problems {
 			rep.problem(p.Line, p.ID, p.Err)
