@@ -211,6 +211,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 
 	a.Metrics = metrics.NewRegistry()
 	a.registerMetrics()
+	a.registerRuntimeMetrics()
 	csrfKey, err := loadOrCreateSecret(filepath.Join(cfg.DataDir, "csrf.key"))
 	if err != nil {
 		return nil, err
