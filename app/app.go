@@ -68,6 +68,11 @@ type Config struct {
 	SMPP        notify.SMPPConfig // Addr empty: no SMS gateway
 	// BaseURL is the portal's public address, for links in e-mail and SMS.
 	BaseURL string
+	// PortalURL is the public address when one is configured ("" when
+	// BaseURL was only guessed from the listening address): links that
+	// leave the site and come back (the payment provider's return link)
+	// use it, else the address the browser reached.
+	PortalURL string
 	// MapTileURL and MapAttribution configure the public map's tiles (see
 	// web.Config).
 	MapTileURL, MapAttribution string
@@ -216,7 +221,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	wcfg := web.Config{BehindTLS: cfg.BehindTLS, DevInsecureCookies: cfg.DevInsecureCookies, CSRFKey: csrfKey, DemoMailbox: cfg.DemoMailbox,
+	wcfg := web.Config{BaseURL: cfg.PortalURL, BehindTLS: cfg.BehindTLS, DevInsecureCookies: cfg.DevInsecureCookies, CSRFKey: csrfKey, DemoMailbox: cfg.DemoMailbox,
 		MapTileURL: cfg.MapTileURL, MapAttribution: cfg.MapAttribution}
 	if err := wcfg.Validate(); err != nil {
 		return nil, err

@@ -33,6 +33,7 @@ func (a *App) openPayments(ctx context.Context) error {
 	a.Payments = payment.New(payment.Deps{DB: a.DB, Audit: a.Audit, Outbox: a.Outbox,
 		Accruals: accrualPayments{a.Accruals}, Provider: &paydemo.Client{BaseURL: a.cfg.PaymentURL, Secret: secret},
 		NotifySecret: secret, Now: a.cfg.Now})
+	a.registerPayFlow()
 	return nil
 }
 

@@ -29,6 +29,8 @@ func mayView(actor okno.Actor, p Payment) bool {
 		return actor.UserID != 0 && actor.UserID == p.PayerUserID
 	case okno.ActorStaff:
 		return actor.Has(okno.RoleAdmin) || (p.PayeeOrgID != 0 && actor.OrgID == p.PayeeOrgID)
+	case okno.ActorAPIKey:
+		return p.PayeeOrgID != 0 && actor.OrgID == p.PayeeOrgID // the payee's own systems
 	}
 	return actor.Kind == okno.ActorSystem
 }

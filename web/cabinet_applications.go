@@ -31,6 +31,7 @@ type applicationLine struct {
 	Next         string // what the citizen should do next
 	URL          string // continue the draft, or the case page
 	DeleteAction string
+	ToPay        bool // a fee billed to the case is still due (pay_case.go)
 }
 
 // cabinetApplications is "Мои заявки": drafts to finish and applications
@@ -70,6 +71,7 @@ func (s *Server) cabinetApplications(w http.ResponseWriter, r *http.Request) err
 				line.Due = dueDay(l, it.DueAt)
 			}
 			line.URL = "/cabinet/cases/" + strconv.FormatInt(it.CaseID, 10)
+			line.ToPay = !it.Closed && s.unpaidOf(r, it.CaseID)
 		}
 		data.Items = append(data.Items, line)
 	}

@@ -39,6 +39,10 @@ type cabinetCasePage struct {
 	ServiceTitle string
 	ServiceURL   string
 	FollowUps    []followUp
+	// Invoices are the fees billed to the case (pay_case.go); CanPay says
+	// a payment provider is connected.
+	Invoices []fineLine
+	CanPay   bool
 }
 
 // docLink is a document to download.
@@ -196,6 +200,9 @@ func (s *Server) cabinetCaseView(w http.ResponseWriter, r *http.Request, id int6
 	}
 	data.Actions, data.Form = actionForms(l, c, def, allowed, fs)
 	s.caseApplicationLinks(r, c, &data)
+	if err := s.caseInvoices(r, c, &data); err != nil {
+		return View{}, err
+	}
 	switch {
 	case okno.IsCode(fs.Err, okno.ECONFLICT):
 		data.Banner = &Banner{Title: l.T("web.case.conflict"), Body: l.T("web.case.conflict_body")}

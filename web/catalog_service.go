@@ -28,7 +28,10 @@ type servicePage struct {
 	Action    string // "apply", "instant" or "in_person"
 	Tab       string
 	Tabs      []tabLink
-	Owner     ownerView
+	// Booking links the booking pages when some office takes bookings
+	// for the service; "" otherwise.
+	Booking string
+	Owner   ownerView
 
 	// «Описание»
 	HowTo, Refusal           []string
@@ -97,6 +100,15 @@ func (s *Server) catalogService(w http.ResponseWriter, r *http.Request) error {
 		}
 	} else if ss.Kind == "" {
 		p.Anonymous = true
+	}
+	if s.deps.Appointments != nil {
+		offices, err := s.deps.Appointments.OfficesFor(ctx, sv.Code)
+		if err != nil {
+			return err
+		}
+		if len(offices) > 0 {
+			p.Booking = "/services/" + sv.Code + "/appointment"
+		}
 	}
 	switch tab {
 	case "contacts":

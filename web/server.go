@@ -31,6 +31,10 @@ var embedded embed.FS
 // Config is the web server's configuration. Zero fields take the defaults
 // documented on them; Validate reports values that cannot work.
 type Config struct {
+	// BaseURL is the portal's public address ("https://okno.example.ru"),
+	// for links that leave the site and must come back — the payment
+	// provider's return link. Empty: the address the request came to.
+	BaseURL string
 	// BehindTLS says a TLS-terminating proxy is in front: HSTS is sent and
 	// cookies are Secure even though the request arrived over plain HTTP.
 	BehindTLS bool

@@ -43,8 +43,16 @@ func staffTiles(l i18n.Localizer, roles []okno.Role) []tile {
 	if has(okno.RoleSupervisor) || has(okno.RoleController) || has(okno.RoleAdmin) || has(okno.RoleOwner) {
 		out = append(out, tile{Title: l.T("web.quality.title"), Text: l.T("web.staff.tile_quality_text"), URL: "/staff/quality"})
 	}
+	if has(okno.RoleOperator) || has(okno.RoleOfficial) || has(okno.RoleSupervisor) || has(okno.RoleAdmin) {
+		out = append(out, tile{Title: l.T("web.appointment.offices_title"), Text: l.T("web.appointment.offices_tile_text"), URL: "/staff/offices"})
+	}
+	if has(okno.RoleOfficial) || has(okno.RoleSupervisor) || has(okno.RoleAdmin) {
+		out = append(out, tile{Title: l.T("web.backoffice.accruals_title"), Text: l.T("web.backoffice.tile_accruals_text"), URL: "/staff/accruals"})
+	}
 	if has(okno.RoleAdmin) {
 		out = append(out,
+			tile{Title: l.T("web.backoffice.payments_title"), Text: l.T("web.backoffice.tile_payments_text"), URL: "/staff/payments"},
+			tile{Title: l.T("web.backoffice.reconciliation_title"), Text: l.T("web.backoffice.tile_reconciliation_text"), URL: "/staff/reconciliation"},
 			tile{Title: l.T("web.staff.tile_orgs"), Text: l.T("web.staff.tile_orgs_text"), URL: "/admin/organisations"},
 			tile{Title: l.T("web.staff.tile_staff"), Text: l.T("web.staff.tile_staff_text"), URL: "/admin/staff"},
 			tile{Title: l.T("web.staff.tile_territories"), Text: l.T("web.staff.tile_territories_text"), URL: "/admin/territories"},

@@ -1,11 +1,19 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net"
+	"net/http"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/okno/okno"
@@ -14,13 +22,25 @@ import (
 	"github.com/okno/okno/demo"
 	"github.com/okno/okno/identity"
 	"github.com/okno/okno/notify"
+	"github.com/okno/okno/paydemo"
 )
 
 // openApp parses the command's configuration and assembles Okno.
 func openApp(ctx context.Context, env *Env, name string, args []string, demoMode bool, extra func(*flag.FlagSet)) (*app.App, Config, []string, error) {
+	return openAppAdjusted(ctx, env, name, args, demoMode, extra, nil)
+}
+
+// openAppAdjusted is openApp with adjust, if not nil, changing the parsed
+// configuration before Okno is assembled (the demo's own payment provider).
+func openAppAdjusted(ctx context.Context, env *Env, name string, args []string, demoMode bool, extra func(*flag.FlagSet), adjust func(*Config) error) (*app.App, Config, []string, error) {
 	cfg, rest, err := parseConfig(name, args, env.Getenv, extra)
 	if err != nil {
 		return nil, cfg, nil, err
+	}
+	if adjust != nil {
+		if err := adjust(&cfg); err != nil {
+			return nil, cfg, nil, err
+		}
 	}
 	log := newLogger(env, cfg)
 	a, err := app.Open(ctx, app.Config{
@@ -37,6 +57,7 @@ func openApp(ctx context.Context, env *Env, name string, args []string, demoMode
 		SMTP:               notify.SMTPConfig{Addr: cfg.SMTPAddr, From: cfg.SMTPFrom, Username: cfg.SMTPUser, Password: cfg.SMTPPassword},
 		SMPP:               notify.SMPPConfig{Addr: cfg.SMPPAddr, SystemID: cfg.SMPPSystemID, Password: cfg.SMPPPassword, SourceAddr: cfg.SMPPSource},
 		BaseURL:            baseURL(cfg),
+		PortalURL:          cfg.BaseURL,
 		MapTileURL:         cfg.MapTiles,
 		MapAttribution:     cfg.MapAttribution,
 		PaymentURL:         cfg.PaymentURL,
@@ -87,7 +108,16 @@ func cmdDemo(ctx context.Context, env *Env, args []string) error {
 
 func serve(ctx context.Context, env *Env, name string, args []string, demoMode bool) error {
 	start := time.Now()
-	a, cfg, _, err := openApp(ctx, env, name, args, demoMode, nil)
+	var pay *demoPay
+	defer func() { pay.stop() }()
+	a, cfg, _, err := openAppAdjusted(ctx, env, name, args, demoMode, nil, func(cfg *Config) error {
+		if !demoMode || cfg.PaymentURL != "" {
+			return nil
+		}
+		var err error
+		pay, err = listenDemoPay(cfg)
+		return err
+	})
 	if err != nil {
 		return err
 	}
@@ -102,9 +132,16 @@ func serve(ctx context.Context, env *Env, name string, args []string, demoMode b
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
 	url := "http://" + ln.Addr().String()
+	if err := pay.start(ctx, url+"/api/v1/payments/notifications", a.Logger()); err != nil {
+		ln.Close()
+		return err
+	}
 	a.Logger().Info("okno started", "addr", ln.Addr().String(), "startup_ms", time.Since(start).Milliseconds(), "demo", demoMode)
 	if demoMode {
 		printDemo(env, url)
+		if pay != nil {
+			fmt.Fprintf(env.Stdout, "Демо-платёжная система (деньги не списываются): %s — оплата штрафов и пошлин в «Платежи и штрафы» (%s/cabinet/fines)\n", pay.url, url)
+		}
 	}
 	if env.Ready != nil {
 		env.Ready(ln.Addr().String())
@@ -133,6 +170,9 @@ func loadDemo(ctx context.Context, env *Env, a *app.App) error {
 	if err := demo.LoadCatalog(ctx, a.Services, a.Orgs); err != nil {
 		return fmt.Errorf("demo catalogue: %w", err)
 	}
+	if _, err := demo.LoadAppointments(ctx, a.Services, a.Appointments); err != nil {
+		return fmt.Errorf("demo appointments: %w", err)
+	}
 	var petr int64
 	if err := a.DB.QueryRowContext(ctx, `SELECT id FROM users WHERE kind = 'citizen' AND display_name = ?`, "Пётр Петров").Scan(&petr); err != nil {
 		return fmt.Errorf("demo fines: the demo driver: %w", err)
@@ -160,4 +200,86 @@ func printDemo(env *Env, url string) {
 	}
 	fmt.Fprintln(w, "\nСотрудники других организаций: official.<код>@okno.test, head.<код>@okno.test (например, official.admin-nevsky@okno.test).")
 	fmt.Fprintln(w, "Остановить: Ctrl+C")
+}
+
+// demoPay is the demo provider (package paydemo) a demo runs in-process
+// when no --payment-url is given, so that paying works end to end with
+// one command: on its own loopback listener, with a secret generated into
+// the data directory and its state kept there, stopped with the server.
+type demoPay struct {
+	ln        net.Listener
+	url       string
+	secret    []byte
+	stateFile string
+	hs        *http.Server
+	cancel    context.CancelFunc
+	done      chan struct{}
+}
+
+// listenDemoPay opens the provider's listener and points cfg at it. The
+// server itself starts once Okno listens (start): its notifications go
+// to Okno's address, known only then.
+func listenDemoPay(cfg *Config) (*demoPay, error) {
+	if cfg.DataDir == "" {
+		return nil, nil // a PostgreSQL demo without a data directory: no provider, pages say so
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("demo payments: %w", err)
+	}
+	secretFile := filepath.Join(cfg.DataDir, "paydemo.secret")
+	secret, err := os.ReadFile(secretFile)
+	if errors.Is(err, fs.ErrNotExist) {
+		b := make([]byte, 32)
+		if _, err := rand.Read(b); err != nil {
+			return nil, fmt.Errorf("demo payments: %w", err)
+		}
+		secret = []byte(hex.EncodeToString(b))
+		err = os.WriteFile(secretFile, secret, 0o600)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("demo payments: secret: %w", err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("demo payments: listen: %w", err)
+	}
+	p := &demoPay{ln: ln, url: "http://" + ln.Addr().String(), secret: bytes.TrimSpace(secret),
+		stateFile: filepath.Join(cfg.DataDir, "paydemo-state.json")}
+	cfg.PaymentURL, cfg.PaymentSecret = p.url, secretFile
+	return p, nil
+}
+
+// start serves the provider, sending notifications to notifyURL.
+func (p *demoPay) start(ctx context.Context, notifyURL string, log *slog.Logger) error {
+	if p == nil {
+		return nil
+	}
+	srv, err := paydemo.New(paydemo.Options{Secret: p.secret, NotifyURL: notifyURL, PublicURL: p.url, StateFile: p.stateFile,
+		Log: log.With("component", "paydemo")})
+	if err != nil {
+		return fmt.Errorf("demo payments: %w", err)
+	}
+	runCtx, cancel := context.WithCancel(ctx)
+	p.cancel, p.done = cancel, make(chan struct{})
+	p.hs = &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute}
+	go func() { defer close(p.done); srv.Run(runCtx) }()
+	go func() { _ = p.hs.Serve(p.ln) }()
+	return nil
+}
+
+// stop stops the provider (or closes its listener if it never started).
+func (p *demoPay) stop() {
+	if p == nil {
+		return
+	}
+	if p.hs == nil {
+		p.ln.Close()
+		return
+	}
+	p.cancel()
+	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = p.hs.Shutdown(shutdown)
+	<-p.done
 }
