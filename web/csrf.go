@@ -44,7 +44,13 @@ func (s *Server) checkCSRF(r *http.Request, st *state) error {
 	got := r.Header.Get(CSRFHeader)
 	if got == "" {
 		if err := r.ParseMultipartForm(32 << 10); err != nil && !errors.Is(err, http.ErrNotMultipart) {
-			return err // a body over the limit becomes 413 in fail
+			var tooLarge *http.MaxBytesError
+			if errors.As(err, &tooLarge) {
+				return err // a body over the limit becomes 413 in fail
+			}
+			// A malformed body (a part header with a NUL or a bare line
+			// break, a broken boundary) is the sender's mistake, not ours.
+			return okno.Wrap(okno.EINVALID, "error.bad_request", err)
 		}
 		got = r.PostFormValue(CSRFField)
 	}

@@ -106,6 +106,10 @@ func (s *Server) route(rt *Route) http.Handler {
 			limit = s.cfg.MaxBodyBytes
 		}
 		if r.ContentLength > limit {
+			// Closing the connection tells net/http not to read the body
+			// it would otherwise discard before answering, which a client
+			// that never sends it could hold up until ReadTimeout.
+			w.Header().Set("Connection", "close")
 			s.fail(w, r, okno.Errorf(okno.EINVALID, keyTooLarge))
 			return
 		}
