@@ -79,6 +79,8 @@ type Config struct {
 	// PaymentURL and PaymentSecretFile connect a payment provider (okno
 	// paydemo in the demo); empty: payments are not taken.
 	PaymentURL, PaymentSecretFile string
+	// FineSources are the issuers that may push fines: "code=secret-file,…".
+	FineSources string
 	// TimeZone is the region's time zone for deadlines ("" is Europe/Moscow).
 	TimeZone string
 	Workers  int

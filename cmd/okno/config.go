@@ -40,6 +40,7 @@ type Config struct {
 	MapAttribution string
 	PaymentURL     string
 	PaymentSecret  string
+	FineSources    string
 	ShutdownGrace  time.Duration
 }
 
@@ -87,6 +88,9 @@ func settings() []setting {
 		}},
 		{"payment-secret-file", "file with the secret shared with the payment provider (its API token and notification signing key)", func(fs *flag.FlagSet, c *Config) {
 			fs.StringVar(&c.PaymentSecret, "payment-secret-file", c.PaymentSecret, "")
+		}},
+		{"fine-sources", "issuers that may push fines, each with the file of the secret it signs with: gibdd=/etc/okno/gibdd.secret,ampp=…", func(fs *flag.FlagSet, c *Config) {
+			fs.StringVar(&c.FineSources, "fine-sources", c.FineSources, "")
 		}},
 		{"shutdown-grace", "how long to wait for requests and jobs to finish on shutdown", func(fs *flag.FlagSet, c *Config) {
 			fs.DurationVar(&c.ShutdownGrace, "shutdown-grace", c.ShutdownGrace, "")

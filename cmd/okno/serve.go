@@ -62,6 +62,7 @@ func openAppAdjusted(ctx context.Context, env *Env, name string, args []string, 
 		MapAttribution:     cfg.MapAttribution,
 		PaymentURL:         cfg.PaymentURL,
 		PaymentSecretFile:  cfg.PaymentSecret,
+		FineSources:        cfg.FineSources,
 		Workers:            cfg.Workers,
 		Logger:             log,
 	})
