@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/okno/okno"
@@ -71,7 +72,7 @@ func (s *Service) advanceTx(ctx context.Context, tx *sqldb.Tx, p *Payment, ch ch
 	}
 	p.UpdatedAt = now
 	if p.Status.Paid() && !p.AccrualMarked {
-		err := s.d.Accruals.MarkPaidTx(ctx, tx, p.UIN, p.Amount, "okno-payment:"+strconv.FormatInt(p.ID, 10))
+		err := s.d.Accruals.MarkPaidTx(ctx, tx, p.UIN, p.Amount, AccrualRef(p.ID))
 		switch {
 		case err == nil:
 			p.AccrualMarked = true
@@ -145,4 +146,23 @@ func (s *Service) auditTx(ctx context.Context, tx *sqldb.Tx, actor okno.Actor, a
 func auditState(p Payment) map[string]any {
 	return map[string]any{"id": p.ID, "uin": p.UIN, "amount": p.Amount, "refunded": p.Refunded,
 		"status": p.Status, "provider_id": p.ProviderID, "accrual_marked": p.AccrualMarked, "needs_refund": p.NeedsRefund}
+}
+
+// accrualRefPrefix starts the reference a payment of Okno's is counted
+// under in package accrual.
+const accrualRefPrefix = "okno-payment:"
+
+// AccrualRef is the reference payment id is counted under in package
+// accrual (its MarkPaidTx): one per payment, so a payment counts once.
+func AccrualRef(id int64) string { return accrualRefPrefix + strconv.FormatInt(id, 10) }
+
+// PaymentOfRef returns the payment an accrual's reference names, when it
+// is one of Okno's payments.
+func PaymentOfRef(ref string) (int64, bool) {
+	s, ok := strings.CutPrefix(ref, accrualRefPrefix)
+	if !ok {
+		return 0, false
+	}
+	id, err := strconv.ParseInt(s, 10, 64)
+	return id, err == nil && id > 0
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/okno/okno"
 	"github.com/okno/okno/accrual"
 	"github.com/okno/okno/i18n"
+	"github.com/okno/okno/payment"
 )
 
 // boAccrualsPage is the data of /staff/accruals: the organisation's
@@ -121,9 +122,6 @@ type boReceiptRow struct {
 	At, Ref, URL, Amount string
 }
 
-// okno's payments reach accruals under this reference (payment/advance.go).
-const boPaymentRefPrefix = "okno-payment:"
-
 // boAccrual shows one accrual: what it is, where it stands, its history
 // and the payments counted against it.
 func (s *Server) boAccrual(w http.ResponseWriter, r *http.Request) error {
@@ -192,8 +190,8 @@ func (s *Server) boAccrual(w http.ResponseWriter, r *http.Request) error {
 	}
 	for _, rc := range receipts {
 		row := boReceiptRow{At: formatTime(l, rc.At), Ref: rc.Ref, Amount: boMoney(l, rc.Amount)}
-		if id, ok := strings.CutPrefix(rc.Ref, boPaymentRefPrefix); ok && s.paymentAdmin() != nil {
-			row.URL = "/staff/payments/" + id
+		if id, ok := payment.PaymentOfRef(rc.Ref); ok && s.paymentAdmin() != nil {
+			row.URL = "/staff/payments/" + strconv.FormatInt(id, 10)
 		}
 		data.Receipts = append(data.Receipts, row)
 	}
